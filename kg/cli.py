@@ -1,0 +1,315 @@
+"""The ``kg`` command line.
+
+Every command reads the settings once (``KG_*`` variables, ``kg.toml``, and the
+global options here), opens the store through :func:`kg.store.open_store`, and
+turns kg's own errors into one clear line with exit code 1.  Usage errors exit
+with 2 (click's convention); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import __version__
+from kg.config import ConfigError, Settings, load_settings
+from kg.store.base import StoreError
+
+
+class KgGroup(click.Group):
+    """A click group that reports kg's errors as one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (StoreError, ConfigError, OSError) as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def _store(ctx: click.Context) -> Iterator[Any]:
+    from kg.store import open_store
+
+    store = open_store(_settings(ctx))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--store", "store_kind", type=click.Choice(["embedded", "memory", "remote"]),
+              help="Store back end (default: KG_STORE or embedded).")
+@click.option("--store-path", type=click.Path(path_type=Path), help="Folder of the embedded store.")
+@click.option("--base-iri", help="Base of every IRI kg mints (default: KG_BASE_IRI).")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def main(ctx: click.Context, store_kind: str | None, store_path: Path | None, base_iri: str | None,
+         debug: bool) -> None:
+    """kg: the knowledge graph of the Danish municipalities' common IT architecture.
+
+    Load, validate, query and publish the It-Arkitekturråd's decisions, the
+    architecture products and datasets (DCAT-AP-DK), concept lists and CPR
+    identity governance as linked data.
+    """
+    try:
+        settings = load_settings(store=store_kind, store_path=store_path, base_iri=base_iri)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.obj = {"settings": settings}
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+def _progress_factory() -> Callable[[Path, int], Callable[[int], None]] | None:
+    """A progress bar per large file, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def factory(path: Path, size: int) -> Callable[[int], None]:
+        bar = click.progressbar(length=size, label=f"loading {path.name}", file=sys.stderr,
+                                show_eta=True, show_percent=True)
+        bar.__enter__()
+        seen = 0
+
+        def report(n: int) -> None:
+            nonlocal seen
+            seen += n
+            bar.update(n)
+            if seen >= size:
+                bar.__exit__(None, None, None)
+
+        return report
+
+    return factory
+
+
+def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, force: bool = False) -> int:
+    """Load and print one line per source; returns the number of failures."""
+    from kg.loading import LoadOutcome, load_paths
+
+    def show(outcome: LoadOutcome) -> None:
+        name = outcome.path.as_posix()
+        if outcome.status == "failed":
+            click.echo(click.style("failed  ", fg="red") + outcome.message, err=True)
+        elif outcome.status == "skipped":
+            click.echo(f"skipped {name} (unchanged, {outcome.triples} triples)")
+        else:
+            click.echo(f"loaded  {name} -> {outcome.graph} ({outcome.triples} triples)")
+        for warning in outcome.warnings:
+            click.echo(click.style("warning ", fg="yellow") + warning, err=True)
+
+    with _store(ctx) as store:
+        outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
+                              progress=_progress_factory(), on_outcome=show)
+    return sum(o.status == "failed" for o in outcomes)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--graph", help="Load into this named graph (one file only).")
+@click.option("--force", is_flag=True, help="Reload even when the file is unchanged.")
+@click.pass_context
+def load(ctx: click.Context, paths: tuple[Path, ...], graph: str | None, force: bool) -> None:
+    """Load RDF files or folders, one named graph per file.
+
+    Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD; concept lists
+    (.csv/.xlsx) and agendas (.md/.docx under an `agendas` folder) go through
+    their ingest.  Each file replaces its graph all or nothing; a file whose
+    sha256 is unchanged is skipped.
+    """
+    failures = _run_load(ctx, list(paths), graph=graph, force=force)
+    if failures:
+        raise click.ClickException(f"{failures} source(s) failed; nothing of them was loaded")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Reload every source even when unchanged.")
+@click.pass_context
+def init(ctx: click.Context, force: bool) -> None:
+    """Create the store and load the ontologies and the data folder."""
+    from kg.loading import default_sources
+
+    settings = _settings(ctx)
+    sources = default_sources(settings)
+    if not sources:
+        raise click.ClickException(f"nothing to load: no {settings.data_dir}/ or {settings.ontologies_dir}/")
+    failures = _run_load(ctx, sources, force=force)
+    if failures:
+        raise click.ClickException(f"{failures} source(s) failed; nothing of them was loaded")
+
+
+@main.command()
+@click.pass_context
+def graphs(ctx: click.Context) -> None:
+    """List the named graphs: triples, source and when they were loaded."""
+    with _store(ctx) as store:
+        infos = store.graphs()
+    rows = [(g.name, str(g.triples), g.source or "", g.loaded_at or "") for g in infos]
+    _echo_table(["graph", "triples", "source", "loaded at"], rows)
+
+
+@main.command()
+@click.argument("graph")
+@click.pass_context
+def drop(ctx: click.Context, graph: str) -> None:
+    """Drop a named graph and its PROV record."""
+    with _store(ctx) as store:
+        if not store.drop_graph(graph):
+            raise click.ClickException(f"no graph named {graph}")
+    click.echo(f"dropped {graph}")
+
+
+# -- querying --------------------------------------------------------------------------------
+
+def _read_query(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    if text.endswith((".rq", ".sparql")) and Path(text).is_file():
+        return Path(text).read_text(encoding="utf-8")
+    return text
+
+
+def _echo_table(header: list[str], rows: list[tuple[str, ...]] | list[list[str]]) -> None:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "ttl"]), default="table",
+              show_default=True, help="Output format (ttl for CONSTRUCT/DESCRIBE).")
+@click.pass_context
+def query(ctx: click.Context, query: str, fmt: str) -> None:
+    """Run a SPARQL query: the text, a .rq file, or - for standard input."""
+    from kg.store import QuerySyntaxError
+
+    text = _read_query(query)
+    settings = _settings(ctx)
+    with _store(ctx) as store:
+        try:
+            result = store.execute(text, max_rows=None)
+        except QuerySyntaxError as exc:
+            raise click.ClickException(f"query syntax: {exc}") from None
+        if result.kind == "boolean":
+            answer = json.loads(result.serialize("application/sparql-results+json"))["boolean"]
+            click.echo("true" if answer else "false")
+            return
+        if result.kind == "graph":
+            media = "application/n-triples" if fmt == "csv" else "text/turtle"
+            if fmt == "json":
+                media = "application/ld+json"
+            click.echo(result.serialize(media).decode("utf-8"), nl=False)
+            return
+        if fmt == "json":
+            click.echo(result.serialize("application/sparql-results+json").decode("utf-8"))
+            return
+        if fmt == "csv":
+            click.echo(result.serialize("text/csv").decode("utf-8"), nl=False)
+            return
+        data = json.loads(result.serialize("application/sparql-results+json"))
+    variables = data["head"]["vars"]
+    rows = [[_cell(b.get(v), settings) for v in variables] for b in data["results"]["bindings"]]
+    _echo_table(variables, rows)
+    click.echo(f"({len(rows)} rows)")
+
+
+def _cell(binding: dict[str, str] | None, settings: Settings) -> str:
+    if binding is None:
+        return ""
+    value = binding["value"]
+    if binding["type"] == "uri" and value.startswith(settings.base_iri + "/"):
+        return "<" + value[len(settings.base_iri):] + ">"
+    if binding["type"] == "uri":
+        return f"<{value}>"
+    if binding.get("xml:lang"):
+        return f"{value}@{binding['xml:lang']}"
+    return value
+
+
+# -- dump and restore ------------------------------------------------------------------------
+
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path), default="-")
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True)
+@click.pass_context
+def dump(ctx: click.Context, output: Path, fmt: str) -> None:
+    """Write every graph (with PROV) to OUTPUT (default: standard output)."""
+    with _store(ctx) as store:
+        if str(output) == "-":
+            count = store.dump(sys.stdout.buffer, fmt)  # type: ignore[arg-type]
+        else:
+            with output.open("wb") as handle:
+                count = store.dump(handle, fmt)  # type: ignore[arg-type]
+            click.echo(f"wrote {count} quads to {output}", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default=None,
+              help="Dump format (default: from the file name).")
+@click.option("--yes", is_flag=True, help="Replace a store that is not empty without asking.")
+@click.pass_context
+def restore(ctx: click.Context, source: Path, fmt: str | None, yes: bool) -> None:
+    """Replace the store's whole content with a dump made by `kg dump`."""
+    syntax = fmt or ("trig" if source.suffix.lower() == ".trig" else "nquads")
+    with _store(ctx) as store:
+        if store.graphs() and not yes:
+            click.confirm("The store is not empty; replace everything in it?", abort=True)
+        count = store.restore(source, syntax)  # type: ignore[arg-type]
+    click.echo(f"restored {count} quads from {source}")
+
+
+# -- serving ---------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+@click.option("--no-init", is_flag=True, help="Do not load data/ into an empty store first.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool) -> None:
+    """Serve kg over HTTP (gunicorn), loading data/ first into an empty store."""
+    from kg.loading import default_sources
+
+    settings = _settings(ctx)
+    if not no_init:
+        with _store(ctx) as store:
+            empty = not any(g.source for g in store.graphs())
+        if empty:
+            click.echo("the store is empty: loading the ontologies and data/ first", err=True)
+            failures = _run_load(ctx, default_sources(settings))
+            if failures:
+                raise click.ClickException(f"{failures} source(s) failed to load")
+    from webapp.server import run_server
+
+    run_server(settings, host=host, port=port, threads=threads)
+
+
+# -- sub-groups filled by the ingest and export modules -----------------------------------------
+
+@main.group(cls=KgGroup)
+def ingest() -> None:
+    """Turn source documents (agendas, concept lists) into graphs and load them."""
+
+
+@main.group(cls=KgGroup)
+def export() -> None:
+    """Write graphs back out in their source formats."""
+

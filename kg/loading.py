@@ -1,0 +1,183 @@
+"""Loading sources into the store: one named graph per source file.
+
+RDF files go straight to the store; concept lists (``.csv``/``.xlsx``) and
+agendas (``.md``/``.docx``) go through their ingest first.  Each source lands in
+the graph named after its path, atomically, with a PROV record; a source whose
+sha256 matches its graph's record is skipped.  Agendas come last because their
+ingest links to what the other sources define.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+from kg.config import Settings
+from kg.iris import Minter
+from kg.store.base import SYNTAX_BY_SUFFIX, ParseError, Provenance, Store, StoreError, sha256_of
+
+Status = Literal["loaded", "skipped", "failed"]
+#: A progress hook: called with the file and its size; returns a callback taking bytes read.
+ProgressFactory = Callable[[Path, int], Callable[[int], None]]
+
+CONCEPTLIST_SUFFIXES = frozenset({".csv", ".xlsx"})
+AGENDA_SUFFIXES = frozenset({".md", ".docx"})
+#: Files larger than this get a progress bar.
+PROGRESS_THRESHOLD = 4 * 1024 * 1024
+
+
+@dataclass
+class LoadOutcome:
+    """What happened to one source."""
+
+    path: Path
+    graph: str
+    status: Status
+    triples: int = 0
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_kind(path: Path) -> str | None:
+    """``rdf``, ``conceptlist``, ``agenda`` or None for a file kg does not load."""
+    suffix = path.suffix.lower()
+    if suffix in SYNTAX_BY_SUFFIX:
+        return "rdf"
+    if suffix in CONCEPTLIST_SUFFIXES:
+        return "conceptlist"
+    if suffix in AGENDA_SUFFIXES and "agendas" in {part.lower() for part in path.parts[:-1]}:
+        return "agenda"
+    return None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every loadable file under the given files and folders, in load order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*"))
+                         if p.is_file() and not p.name.startswith(".") and source_kind(p))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise StoreError(f"{path}: no such file or folder")
+    order = {"rdf": 0, "conceptlist": 1, "agenda": 2, None: 3}
+    return sorted(dict.fromkeys(found), key=lambda p: order[source_kind(p)])
+
+
+def relative_source(path: Path, settings: Settings) -> str:
+    """The path a graph is named after: relative to the data folder, else to the working folder."""
+    resolved = path.resolve()
+    for root, prefix in ((settings.data_dir, ""), (settings.ontologies_dir, "ontologies/")):
+        try:
+            return prefix + resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def graph_for(path: Path, settings: Settings) -> str:
+    return Minter(settings.base_iri).graph(relative_source(path, settings))
+
+
+class _CountingReader(io.RawIOBase):
+    """A file wrapper that reports how many bytes the parser has read."""
+
+    def __init__(self, handle: IO[bytes], report: Callable[[int], None]) -> None:
+        self._handle, self._report = handle, report
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        data = self._handle.read(len(buffer))
+        buffer[: len(data)] = data
+        if data:
+            self._report(len(data))
+        return len(data)
+
+
+def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha: str,
+                  progress: ProgressFactory | None = None) -> int:
+    """Replace ``graph`` with an RDF file's triples."""
+    syntax = SYNTAX_BY_SUFFIX[path.suffix.lower()]
+    prov = Provenance.now(relative_source(path, settings), sha)
+    size = path.stat().st_size
+    if progress is not None and size >= PROGRESS_THRESHOLD:
+        report = progress(path, size)
+        with path.open("rb") as handle:
+            reader = io.BufferedReader(_CountingReader(handle, report), buffer_size=1 << 20)
+            return store.load_file(graph, path, syntax, settings.base, prov, progress=reader)
+    return store.load_file(graph, path, syntax, settings.base, prov)
+
+
+def _ingest(store: Store, settings: Settings, path: Path, kind: str) -> tuple[object, list[str]]:
+    """Run a source's ingest; returns its rdflib graph and its warnings."""
+    if kind == "conceptlist":
+        from kg.ingest.conceptlist import read_conceptlist
+
+        result = read_conceptlist(path, settings)
+    else:
+        from kg.ingest.agenda import known_labels, read_agenda
+
+        result = read_agenda(path, settings, known=known_labels(store))
+    problems = [str(p) for p in getattr(result, "problems", []) or getattr(result, "warnings", [])]
+    errors = [str(p) for p in getattr(result, "errors", [])]
+    if errors:
+        raise ParseError(str(path), "; ".join(errors))
+    return result.graph, problems  # type: ignore[attr-defined]
+
+
+def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: str | None = None,
+               force: bool = False, progress: ProgressFactory | None = None,
+               on_outcome: Callable[[LoadOutcome], None] | None = None) -> list[LoadOutcome]:
+    """Load every source under ``paths``; each is all or nothing, failures do not stop the rest."""
+    files = discover(paths)
+    if graph is not None and len(files) != 1:
+        raise StoreError("--graph names one graph, so give exactly one file")
+    known = {g.name: g for g in store.graphs()}
+    outcomes = []
+    claimed: dict[str, Path] = {}
+    for path in files:
+        target = graph or graph_for(path, settings)
+        kind = source_kind(path) or "rdf"
+        outcome = LoadOutcome(path, target, "failed")
+        if target in claimed:
+            outcome.message = f"{path}: names the same graph {target} as {claimed[target]}; rename one"
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+            continue
+        claimed[target] = path
+        try:
+            sha = sha256_of(path)
+            previous = known.get(target)
+            if not force and previous is not None and previous.sha256 == sha:
+                outcome.status, outcome.triples = "skipped", previous.triples
+            elif kind == "rdf":
+                outcome.triples = load_rdf_file(store, settings, path, target, sha, progress)
+                outcome.status = "loaded"
+            else:
+                content, outcome.warnings = _ingest(store, settings, path, kind)
+                outcome.triples = store.replace_graph(target, content,  # type: ignore[arg-type]
+                                                      source=relative_source(path, settings), sha256=sha)
+                outcome.status = "loaded"
+        except (StoreError, OSError, UnicodeDecodeError) as exc:
+            outcome.message = str(exc)
+        except ValueError as exc:  # ingest modules report bad content as ValueError subclasses
+            outcome.message = f"{path}: {exc}"
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes
+
+
+def default_sources(settings: Settings) -> list[Path]:
+    """What ``kg init`` and a fresh ``kg serve`` load: the ontologies and the data folder."""
+    return [p for p in (settings.ontologies_dir, settings.data_dir) if p.exists()]

@@ -1,0 +1,193 @@
+"""The Store interface: everything above the store talks to this, and only this.
+
+Two back ends implement it: :mod:`kg.store.embedded` (Oxigraph on disk or in
+memory) and :mod:`kg.store.remote` (any SPARQL 1.1 Protocol + Update server).
+Terms cross the interface as rdflib terms, because rdflib is kg's working
+library for parsing, SHACL and OWL RL; the SPARQL endpoint instead asks for
+:class:`QueryResult` objects that serialise themselves, so that answers are
+written by the back end's own fast serialiser and never pass through rdflib.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Literal
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from kg import __version__
+
+RdfSyntax = Literal["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
+DumpFormat = Literal["nquads", "trig"]
+
+#: File name endings and the syntax each one means.
+SYNTAX_BY_SUFFIX: dict[str, RdfSyntax] = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".ntriples": "ntriples",
+    ".nq": "nquads", ".nquads": "nquads", ".trig": "trig", ".rdf": "rdfxml", ".owl": "rdfxml",
+    ".xml": "rdfxml", ".jsonld": "jsonld", ".json-ld": "jsonld",
+}
+
+#: Syntaxes that carry named graphs of their own.
+DATASET_SYNTAXES = frozenset({"nquads", "trig"})
+
+
+class StoreError(Exception):
+    """The store could not do what was asked; the message is for the user."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or opened (locked, remote down); worth retrying later."""
+
+
+class ParseError(StoreError):
+    """A source did not parse; names the source, line and column where known."""
+
+    def __init__(self, source: str, message: str, line: int | None = None, column: int | None = None):
+        self.source, self.line, self.column = source, line, column
+        where = source + (f", line {line}" if line else "") + (f", column {column}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+class QuerySyntaxError(StoreError):
+    """A SPARQL query or update is not valid SPARQL; the message says where."""
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """One named graph as ``kg graphs`` lists it."""
+
+    name: str
+    triples: int
+    source: str | None = None
+    sha256: str | None = None
+    loaded_at: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a graph's content came from; recorded in the metadata graph."""
+
+    source: str | None = None
+    sha256: str | None = None
+    loaded_at: str = ""
+    version: str = __version__
+
+    @staticmethod
+    def now(source: str | None = None, sha256: str | None = None) -> Provenance:
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return Provenance(source=source, sha256=sha256, loaded_at=stamp)
+
+
+class QueryResult(abc.ABC):
+    """A query answer that serialises itself in a SPARQL results or RDF format.
+
+    ``kind`` is ``"bindings"`` (SELECT), ``"boolean"`` (ASK) or ``"graph"``
+    (CONSTRUCT/DESCRIBE).  Formats are media types (``application/sparql-results+json``,
+    ``text/turtle``, …); :meth:`serialize` raises ``ValueError`` for one it cannot write.
+    """
+
+    kind: str
+    truncated: bool = False
+
+    @abc.abstractmethod
+    def serialize(self, media_type: str) -> bytes: ...
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file, read in chunks so that large sources use little memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Store(abc.ABC):
+    """A quad store with atomic named-graph replacement and PROV per graph."""
+
+    #: Base IRI under which graph and meta IRIs are minted.
+    base_iri: str
+
+    # -- reading ---------------------------------------------------------------
+    @abc.abstractmethod
+    def select(self, query: str) -> list[dict[str, Node]]:
+        """Rows of a SELECT as rdflib terms; unbound variables are absent from the row."""
+
+    @abc.abstractmethod
+    def ask(self, query: str) -> bool: ...
+
+    @abc.abstractmethod
+    def construct(self, query: str) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE as an rdflib graph."""
+
+    @abc.abstractmethod
+    def execute(self, query: str, default_graphs: list[str] | None = None,
+                named_graphs: list[str] | None = None, max_rows: int | None = None,
+                timeout: float | None = None) -> QueryResult:
+        """Run any query form for the SPARQL endpoint; the answer serialises itself."""
+
+    # -- writing ---------------------------------------------------------------
+    @abc.abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update, all or nothing."""
+
+    @abc.abstractmethod
+    def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
+                  provenance: Provenance, progress: IO[bytes] | None = None) -> int:
+        """Replace ``graph`` with the triples of a file, atomically; returns the triple count.
+
+        A file that does not parse raises :class:`ParseError` and changes nothing.
+        """
+
+    @abc.abstractmethod
+    def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
+                           provenance: Provenance) -> int:
+        """Replace ``graph`` with serialised triples, atomically; returns the triple count."""
+
+    def replace_graph(self, graph: str, content: Graph, source: str | None = None,
+                      sha256: str | None = None) -> int:
+        """Replace ``graph`` with an rdflib graph's triples, atomically, recording PROV."""
+        data = content.serialize(format="nt", encoding="utf-8")
+        return self.replace_graph_data(graph, data, "ntriples", self.base_iri + "/",
+                                       Provenance.now(source, sha256))
+
+    @abc.abstractmethod
+    def drop_graph(self, graph: str) -> bool:
+        """Remove a graph and its PROV record; False when there was no such graph."""
+
+    # -- administration --------------------------------------------------------
+    @abc.abstractmethod
+    def graphs(self) -> list[GraphInfo]:
+        """Every live named graph with its triple count and PROV (metadata graph included)."""
+
+    def graph_info(self, graph: str) -> GraphInfo | None:
+        return next((g for g in self.graphs() if g.name == graph), None)
+
+    @abc.abstractmethod
+    def dump(self, output: IO[bytes], syntax: DumpFormat = "nquads") -> int:
+        """Write every live graph (and its PROV) to ``output``; returns the quad count."""
+
+    @abc.abstractmethod
+    def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
+        """Replace the whole store's content with a dump, all or nothing; returns the quad count."""
+
+    @abc.abstractmethod
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
+        """Every live quad as rdflib terms (for tests and small exports)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for back ends that hold nothing
+        """Release files and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+

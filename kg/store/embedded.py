@@ -1,0 +1,397 @@
+"""The embedded back end: Oxigraph through pyoxigraph, on disk or in memory.
+
+Atomic replacement of a named graph is built on two facts about Oxigraph:
+bulk loading is several times faster than a transactional load on disk but is
+not atomic, and a SPARQL Update is one transaction.  So a load bulk-loads into
+a *hidden* graph and then makes it visible in one transaction:
+
+* a graph that does not exist yet is bulk-loaded in place while marked
+  ``loading`` in the metadata graph, then unmarked together with its PROV record;
+* a graph that exists is bulk-loaded into a staging graph, then switched in by
+  one update that drops the old triples, copies the new ones and rewrites PROV.
+
+Queries never see hidden graphs: while any exist, the dataset of a query lists
+the live graphs explicitly.  After a crash, :meth:`EmbeddedStore.recover` (run
+on open) drops whatever a dead load left hidden, so every graph is either fully
+the old or fully the new version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from kg.iris import Minter
+from kg.queries import iri, literal, render
+from kg.store.base import (
+    DumpFormat,
+    GraphInfo,
+    ParseError,
+    Provenance,
+    QueryResult,
+    QuerySyntaxError,
+    RdfSyntax,
+    Store,
+    StoreError,
+    StoreUnavailable,
+)
+from kg.store.terms import to_oxigraph, to_rdflib
+
+_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
+}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _parse_error(source: str, exc: Exception) -> ParseError:
+    message = str(exc)
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "offset", None)
+    # Oxigraph writes "Parser error at line L column C: message"; keep only the message.
+    if message.startswith("Parser error at line") and ": " in message:
+        message = message.split(": ", 1)[1]
+    message = re.sub(r"\s*\([^()]*line \d+[^()]*\)$", "", message)
+    return ParseError(source, message, line, column)
+
+
+class OxigraphResult(QueryResult):
+    """An Oxigraph answer, serialised by Oxigraph itself."""
+
+    def __init__(self, result: object, max_rows: int | None = None) -> None:
+        self._result = result
+        if isinstance(result, ox.QuerySolutions):
+            self.kind = "bindings"
+            self.variables = [v.value for v in result.variables]
+            rows = []
+            for row in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    self.truncated = True
+                    break
+                rows.append(row)
+            self._rows = rows
+        elif isinstance(result, ox.QueryBoolean):
+            self.kind = "boolean"
+        else:
+            self.kind = "graph"
+            self._triples = list(result)  # type: ignore[call-overload]
+
+    def serialize(self, media_type: str) -> bytes:
+        if self.kind == "graph":
+            fmt = ox.RdfFormat.from_media_type(media_type)
+            if fmt is None:
+                raise ValueError(f"cannot write a graph as {media_type}")
+            return ox.serialize(self._triples, format=fmt) or b""
+        fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
+        if fmt_r is None:
+            raise ValueError(f"cannot write results as {media_type}")
+        if self.kind == "boolean":
+            return self._result.serialize(format=fmt_r)  # type: ignore[attr-defined]
+        return _solutions_bytes(self.variables, self._rows, fmt_r)
+
+    def rows(self) -> list[dict[str, Node]]:
+        return [{v: to_rdflib(row[v]) for v in self.variables if row[v] is not None} for row in self._rows]
+
+
+def _solutions_bytes(variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
+    """Serialise materialised rows: Oxigraph serialises only live results, so rebuild them."""
+    store = ox.Store()
+    values = " ".join(f"?{v}" for v in variables)
+    # An in-memory VALUES query reproduces the rows exactly, in order, with Oxigraph's writer.
+    body = []
+    for row in rows:
+        cells = []
+        for v in variables:
+            term = row[v]
+            cells.append("UNDEF" if term is None else _sparql_term(term))
+        body.append("(" + " ".join(cells) + ")")
+    query = f"SELECT {values} WHERE {{ VALUES ({values}) {{ {' '.join(body)} }} }}" if variables \
+        else "SELECT * WHERE {}"
+    if variables and not rows:
+        query = f"SELECT {values} WHERE {{ FILTER(false) }}"
+    return store.query(query).serialize(format=fmt)  # type: ignore[union-attr]
+
+
+def _sparql_term(term: object) -> str:
+    if isinstance(term, ox.BlankNode):
+        # Blank nodes cannot be written in VALUES; a skolem IRI keeps rows distinct.
+        return f"<urn:x-kg:bnode:{term.value}>"
+    return str(term)
+
+
+class EmbeddedStore(Store):
+    """Oxigraph on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, base_iri: str, path: Path | None = None) -> None:
+        self.base_iri = base_iri.rstrip("/")
+        self.path = path
+        self.minter = Minter(self.base_iri)
+        self.meta = self.minter.meta_graph()
+        try:
+            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreUnavailable(
+                    f"the store at {path} is open in another kg process (is `kg serve` running?); "
+                    "stop it, or load through the server's Graph Store endpoint") from None
+            raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
+        self.recover()
+
+    # -- datasets ----------------------------------------------------------------
+    def _hidden(self) -> set[str]:
+        rows = self._ox.query(render("store/hidden-graphs", meta=iri(self.meta)))
+        return {row["g"].value for row in rows}  # type: ignore[union-attr, index]
+
+    def _dataset(self, default_graphs: list[str] | None = None,
+                 named_graphs: list[str] | None = None) -> dict[str, object]:
+        """Query options: the union of live graphs, unless the caller names graphs."""
+        hidden = self._hidden()
+        live = None
+        if hidden or default_graphs is not None or named_graphs is not None:
+            live = [g for g in self._ox.named_graphs() if g.value not in hidden]
+        options: dict[str, object] = {}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs
+                                        if g not in hidden] or [ox.DefaultGraph()]
+        elif hidden:
+            options["default_graph"] = live or [ox.DefaultGraph()]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs if g not in hidden]
+        elif hidden:
+            options["named_graphs"] = live
+        return options
+
+    def _query(self, query: str, **dataset: object) -> object:
+        try:
+            return self._ox.query(query, **self._dataset(**dataset))  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from None
+
+    # -- reading ---------------------------------------------------------------
+    def select(self, query: str) -> list[dict[str, Node]]:
+        result = self._query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in result]
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        for t in result:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return graph
+
+    def execute(self, query: str, default_graphs: list[str] | None = None,
+                named_graphs: list[str] | None = None, max_rows: int | None = None,
+                timeout: float | None = None) -> OxigraphResult:
+        result = self._query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        return OxigraphResult(result, max_rows=max_rows)
+
+    # -- writing ---------------------------------------------------------------
+    def update(self, update: str) -> None:
+        try:
+            self._ox.update(update)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from None
+
+    def _count(self, graph: str) -> int:
+        row = next(iter(self._ox.query(render("store/count-graph", graph=iri(graph)))))  # type: ignore[call-overload]
+        return int(row["n"].value)
+
+    def _bulk(self, source: str, graph: str, syntax: RdfSyntax, base_iri: str,
+              path: Path | None = None, data: bytes | IO[bytes] | None = None) -> None:
+        fmt = _FORMATS[syntax]
+        target = ox.NamedNode(graph)
+        try:
+            if path is not None:
+                self._ox.bulk_load(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)
+            else:
+                self._ox.bulk_load(data, format=fmt, base_iri=base_iri, to_graph=target)
+        except SyntaxError as exc:
+            raise _parse_error(source, exc) from None
+        except (OSError, ValueError) as exc:
+            raise ParseError(source, str(exc)) from None
+
+    def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
+                 path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
+        source = provenance.source or graph
+        if syntax in {"nquads", "trig"}:
+            return self._replace_from_dataset(graph, syntax, base_iri, provenance, path, data)
+        exists = self._ox.contains_named_graph(ox.NamedNode(graph)) or self.graph_info(graph) is not None
+        target = graph
+        if exists:
+            target = self.minter.staging_graph(graph, secrets.token_hex(8))
+            self.update(render("store/mark-staging", meta=iri(self.meta), staging=iri(target),
+                               graph=iri(graph)))
+        else:
+            self.update(render("store/mark-loading", meta=iri(self.meta), graph=iri(graph)))
+        try:
+            self._bulk(source, target, syntax, base_iri, path=path, data=data)
+            triples = self._count(target)
+        except BaseException:
+            self._discard(target)
+            raise
+        values = self._prov_values(graph, provenance, triples)
+        if exists:
+            self.update(render("store/switch-graph", staging=iri(target), **values))
+        else:
+            self.update(render("store/commit-new-graph", **values))
+        return triples
+
+    def _replace_from_dataset(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
+                              path: Path | None, data: bytes | IO[bytes] | None) -> int:
+        """N-Quads/TriG sources: their triples, whatever graph they name, go into ``graph``."""
+        source = provenance.source or graph
+        try:
+            quads = ox.parse(path=str(path), format=_FORMATS[syntax], base_iri=base_iri) if path \
+                else ox.parse(data, format=_FORMATS[syntax], base_iri=base_iri)
+            ntriples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                                    format=ox.RdfFormat.N_TRIPLES) or b""
+        except SyntaxError as exc:
+            raise _parse_error(source, exc) from None
+        return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples)
+
+    def _prov_values(self, graph: str, provenance: Provenance, triples: int) -> dict[str, str]:
+        extra = ""
+        if provenance.source:
+            extra += f" ; dct:source {literal(provenance.source)}"
+        if provenance.sha256:
+            extra += f" ; kg:sha256 {literal(provenance.sha256)}"
+        return {
+            "meta": iri(self.meta), "graph": iri(graph), "triples": str(triples),
+            "loaded_at": f'"{provenance.loaded_at}"^^<{_XSD}dateTime>',
+            "version": literal(f"kg {provenance.version}"), "extra": extra,
+        }
+
+    def _discard(self, hidden_graph: str) -> None:
+        """Forget a hidden graph a failed load was filling."""
+        self._ox.remove_graph(ox.NamedNode(hidden_graph)) if self._ox.contains_named_graph(
+            ox.NamedNode(hidden_graph)) else None
+        self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
+
+    def recover(self) -> list[str]:
+        """Drop what interrupted loads left hidden; returns the graphs dropped."""
+        hidden = sorted(self._hidden())
+        for graph in hidden:
+            self._discard(graph)
+        return hidden
+
+    def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
+                  provenance: Provenance, progress: IO[bytes] | None = None) -> int:
+        if progress is not None:
+            return self._replace(graph, syntax, base_iri, provenance, data=progress)
+        return self._replace(graph, syntax, base_iri, provenance, path=path)
+
+    def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
+                           provenance: Provenance) -> int:
+        return self._replace(graph, syntax, base_iri, provenance, data=data)
+
+    def drop_graph(self, graph: str) -> bool:
+        existed = self._ox.contains_named_graph(ox.NamedNode(graph)) or self.graph_info(graph) is not None
+        if existed:
+            self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(graph)))
+            if self._ox.contains_named_graph(ox.NamedNode(graph)):
+                self._ox.remove_graph(ox.NamedNode(graph))
+        return existed
+
+    # -- administration --------------------------------------------------------
+    def graphs(self) -> list[GraphInfo]:
+        hidden = self._hidden()
+        records = {}
+        for row in self._ox.query(render("store/graph-records", meta=iri(self.meta))):  # type: ignore[union-attr]
+            def val(name: str, row: ox.QuerySolution = row) -> str | None:
+                term = row[name]
+                return None if term is None else term.value
+            records[row["g"].value] = row, val  # type: ignore[index]
+        infos = []
+        for node in self._ox.named_graphs():
+            name = node.value
+            if name in hidden:
+                continue
+            if name in records:
+                _, val = records[name]
+                triples = val("triples")
+                infos.append(GraphInfo(name, int(triples) if triples else self._count(name), val("source"),
+                                       val("sha256"), val("loaded"), val("version")))
+            else:
+                infos.append(GraphInfo(name, self._count(name)))
+        return sorted(infos, key=lambda g: g.name)
+
+    def _live_quads(self) -> Iterator[ox.Quad]:
+        hidden = self._hidden()
+        for node in sorted(self._ox.named_graphs(), key=lambda n: n.value):
+            if node.value in hidden:
+                continue
+            for quad in self._ox.quads_for_pattern(None, None, None, node):
+                if self._is_hidden_record(quad, hidden):
+                    continue
+                yield quad
+
+    @staticmethod
+    def _is_hidden_record(quad: ox.Quad, hidden: set[str]) -> bool:
+        return isinstance(quad.subject, ox.NamedNode) and quad.subject.value in hidden
+
+    def dump(self, output: IO[bytes], syntax: DumpFormat = "nquads") -> int:
+        count = 0
+
+        def counted() -> Iterator[ox.Quad]:
+            nonlocal count
+            for quad in self._live_quads():
+                count += 1
+                yield quad
+
+        ox.serialize(counted(), output, format=_FORMATS[syntax])
+        return count
+
+    def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
+        fmt = _FORMATS[syntax]
+        try:  # parse it all once before touching the store: a broken dump changes nothing
+            count = sum(1 for _ in ox.parse(path=str(source), format=fmt))
+        except SyntaxError as exc:
+            raise _parse_error(str(source), exc) from None
+        except OSError as exc:
+            raise StoreError(f"{source}: {exc}") from None
+        self._ox.clear()
+        self._ox.bulk_load(path=str(source), format=fmt)
+        return count
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
+        for q in self._live_quads():
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)
+
+    def add_quads(self, quads: list[tuple[Node, Node, Node, Node]]) -> None:
+        """Add quads in one transaction (tests and small derived graphs)."""
+        self._ox.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                                to_oxigraph(g)) for s, p, o, g in quads)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self._ox.flush()
+        self._ox = None  # type: ignore[assignment]
+
+
+__all__ = ["EmbeddedStore", "OxigraphResult"]

@@ -1,0 +1,52 @@
+"""Shared fixtures: settings for an in-memory store, and one store loaded with kg's own data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.config import Settings, load_settings
+from kg.loading import default_sources, load_paths
+from kg.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Published reference material and the seed agenda, kept beside the project (not part of it).
+SHARED = Path(os.environ.get("KG_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under the shared folder, or skip the test when the folder is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared material not available: {'/'.join(parts)}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Settings for an in-memory store over the repository's own data and ontologies."""
+    return load_settings(environ={}, config_file=ROOT / "no-such-kg.toml", store="memory",
+                         data_dir=ROOT / "data", ontologies_dir=ROOT / "ontologies",
+                         shapes_dir=ROOT / "shapes")
+
+
+@pytest.fixture()
+def memory_store(settings: Settings) -> Iterator[Store]:
+    """An empty in-memory store."""
+    store = open_store(settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def loaded_store(settings: Settings) -> Iterator[Store]:
+    """One in-memory store with ``ontologies/`` and ``data/`` loaded, shared by read-only tests."""
+    store = open_store(settings)
+    outcomes = load_paths(store, settings, default_sources(settings))
+    failed = [o.message for o in outcomes if o.status == "failed"]
+    assert not failed, "data/ must load without errors:\n" + "\n".join(failed)
+    yield store
+    store.close()

@@ -1,0 +1,251 @@
+"""The `kg` command line on a real on-disk store: loading, atomicity, PROV, dump/restore, errors."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Dataset
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+
+BASE = "https://kg.example.org"
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for var in ("KG_STORE", "KG_STORE_PATH", "KG_BASE_IRI", "KG_CONFIG", "KG_DATA_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("KG_BASE_IRI", BASE)
+    return tmp_path
+
+
+def kg(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def dump(workdir: Path) -> str:
+    result = kg("dump")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:name \"Ærø\"@da ; ex:n 1 .\n<id/case/SAG-1> ex:p ex:b .\n"
+BROKEN = "@prefix ex: <http://example.org/> .\nex:a ex:name \"x\" .\nex:b ex:name \"y\"\nex:c .\n"
+
+
+def test_every_command_has_help() -> None:
+    commands = [[], ["init"], ["load"], ["graphs"], ["query"], ["dump"], ["restore"], ["drop"], ["serve"],
+                ["ingest"], ["export"]]
+    for command in commands:
+        result = kg(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_load_records_prov_and_resolves_relative_iris(workdir: Path) -> None:
+    write(workdir / "data" / "cases.ttl", GOOD)
+    result = kg("load", "data/cases.ttl")
+    assert result.exit_code == 0, result.output
+    assert f"{BASE}/graph/cases" in result.output
+    rows = kg("query", "--format", "csv",
+              "SELECT ?s WHERE { ?s <http://example.org/p> ?o }").stdout.splitlines()
+    assert rows[1] == f"{BASE}/id/case/SAG-1"
+    prov = kg("query", "--format", "csv", f"""
+        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dct: <http://purl.org/dc/terms/>
+        PREFIX kg: <https://kg.rammearkitektur.dk/def/kg#>
+        SELECT ?source ?sha ?at ?v WHERE {{ GRAPH <{BASE}/graph/meta> {{
+          <{BASE}/graph/cases> dct:source ?source ; kg:sha256 ?sha ; prov:generatedAtTime ?at ;
+          kg:softwareVersion ?v }} }}""").stdout.splitlines()
+    source, sha, at, version = prov[1].split(",")
+    import hashlib
+    assert source == "cases.ttl"
+    assert sha == hashlib.sha256((workdir / "data" / "cases.ttl").read_bytes()).hexdigest()
+    assert at.startswith("20") and at.endswith("Z")
+    assert version.startswith("kg ")
+
+
+def test_broken_file_leaves_store_unchanged_and_names_line(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD)
+    assert kg("load", "data/a.ttl").exit_code == 0
+    before = dump(workdir)
+    write(workdir / "data" / "a.ttl", BROKEN)     # a broken new version of a loaded graph
+    write(workdir / "data" / "b.ttl", BROKEN)     # a broken new graph
+    for name in ("a", "b"):
+        result = kg("load", f"data/{name}.ttl")
+        assert result.exit_code == 1
+        assert f"{name}.ttl, line 4, column 1" in result.stderr
+        assert "Traceback" not in result.output
+    assert dump(workdir) == before
+
+
+def test_reload_replaces_and_unchanged_is_skipped(workdir: Path) -> None:
+    path = write(workdir / "data" / "a.ttl", GOOD)
+    assert "loaded" in kg("load", "data/a.ttl").stdout
+    assert "skipped" in kg("load", "data/a.ttl").stdout
+    write(path, "@prefix ex: <http://example.org/> .\nex:z ex:name \"new\" .\n")
+    assert "loaded" in kg("load", "data/a.ttl").stdout
+    out = kg("query", "--format", "csv", "SELECT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && "
+             "STRSTARTS(STR(?s), 'http://example.org/')) }").stdout.splitlines()
+    assert out[1:] == ["http://example.org/z"]
+    assert "loaded" in kg("load", "--force", "data/a.ttl").stdout
+
+
+def test_union_default_graph(workdir: Path) -> None:
+    write(workdir / "data" / "one.ttl", "<http://e/a> <http://e/knows> <http://e/b> .\n")
+    write(workdir / "data" / "two.ttl", "<http://e/b> <http://e/name> \"B\" .\n")
+    assert kg("load", "data").exit_code == 0
+    out = kg("query", "--format", "csv",
+             "SELECT ?n WHERE { <http://e/a> <http://e/knows> ?x . ?x <http://e/name> ?n }").stdout
+    assert out.splitlines()[1:] == ["B"]
+
+
+def test_every_rdf_syntax_loads(workdir: Path) -> None:
+    sources = {
+        "ttl.ttl": "<http://e/s> <http://e/p> \"ttl\" .",
+        "nt.nt": "<http://e/s> <http://e/p> \"nt\" .",
+        "nq.nq": "<http://e/s> <http://e/p> \"nq\" <http://e/g> .",
+        "trig.trig": "<http://e/g> { <http://e/s> <http://e/p> \"trig\" }",
+        "rdf.rdf": ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+                  '<rdf:Description rdf:about="http://e/s"><e:p>rdfxml</e:p></rdf:Description></rdf:RDF>'),
+        "jsonld.jsonld": '{"@id": "http://e/s", "http://e/p": "jsonld"}',
+    }
+    for name, text in sources.items():
+        write(workdir / "data" / name, text)
+    result = kg("load", "data")
+    assert result.exit_code == 0, result.output
+    values = kg("query", "--format", "csv", "SELECT ?o WHERE { <http://e/s> <http://e/p> ?o }").stdout
+    assert sorted(values.splitlines()[1:]) == sorted(["ttl", "nt", "nq", "trig", "rdfxml", "jsonld"])
+
+
+def test_two_files_for_one_graph_are_refused(workdir: Path) -> None:
+    write(workdir / "data" / "x.ttl", GOOD)
+    write(workdir / "data" / "x.nt", "<http://e/s> <http://e/p> \"nt\" .")
+    result = kg("load", "data")
+    assert result.exit_code == 1
+    assert "x.ttl" in result.stderr and "same graph" in result.stderr
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ld+json")
+        self.end_headers()
+        self.wfile.write(b'{"@context": {"name": "http://e/name"}}')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def listener() -> Iterator[str]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.hits = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_jsonld_remote_context_and_xml_entities_never_fetched(workdir: Path, listener: str) -> None:
+    write(workdir / "data" / "remote.jsonld", f'{{"@context": "{listener}/ctx.jsonld", "@id": "http://e/s", '
+          '"name": "x"}')
+    write(workdir / "data" / "xxe.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "{listener}/e">]>\n'
+          '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+          '<rdf:Description rdf:about="http://e/s"><e:p>&e;</e:p></rdf:Description></rdf:RDF>')
+    before = dump(workdir)
+    for name in ("remote.jsonld", "xxe.rdf"):
+        result = kg("load", f"data/{name}")
+        assert result.exit_code == 1
+        assert name in result.stderr
+    assert _Recorder.hits == []
+    assert dump(workdir) == before
+
+
+def test_dump_restore_round_trip_is_isomorphic(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD + "<http://e/s> <http://e/p> [ <http://e/q> \"blank\" ] .\n")
+    write(workdir / "data" / "b.ttl", "<http://e/b> <http://e/name> \"B\"@en .\n")
+    assert kg("load", "data").exit_code == 0
+    assert kg("dump", "backup.nq").exit_code == 0
+    original = Dataset()
+    original.parse(workdir / "backup.nq", format="nquads")
+    result = kg("--store-path", "var/other", "restore", "backup.nq")
+    assert result.exit_code == 0, result.output
+    assert kg("--store-path", "var/other", "dump", "again.nq").exit_code == 0
+    restored = Dataset()
+    restored.parse(workdir / "again.nq", format="nquads")
+    for graph in original.graphs():
+        assert isomorphic(graph, restored.graph(graph.identifier)), graph.identifier
+    assert "graph/b" in kg("--store-path", "var/other", "graphs").stdout
+
+
+def test_restore_of_a_broken_dump_changes_nothing(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD)
+    assert kg("load", "data").exit_code == 0
+    before = dump(workdir)
+    write(workdir / "bad.nq", "<http://e/a> <http://e/b> \"c\" <http://e/g> .\n<http://e/a> <http://e/b> .\n")
+    result = kg("restore", "--yes", "bad.nq")
+    assert result.exit_code == 1
+    assert "bad.nq, line 2" in result.stderr
+    assert dump(workdir) == before
+
+
+def test_drop_and_graphs_table(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD)
+    kg("load", "data")
+    table = kg("graphs").stdout
+    assert f"{BASE}/graph/a" in table and "a.ttl" in table and " 3 " in table
+    assert kg("drop", f"{BASE}/graph/a").exit_code == 0
+    assert f"{BASE}/graph/a " not in kg("graphs").stdout
+    missing = kg("drop", f"{BASE}/graph/a")
+    assert missing.exit_code == 1 and "no graph named" in missing.stderr
+
+
+def test_query_formats_and_errors(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD)
+    kg("load", "data")
+    assert kg("query", "ASK { ?s ?p \"Ærø\"@da }").stdout.strip() == "true"
+    assert '"head"' in kg("query", "--format", "json", "SELECT * WHERE { ?s ?p ?o }").stdout
+    ttl = kg("query", "--format", "ttl", "CONSTRUCT { ?s ?p ?o } WHERE { ?s <http://example.org/name> ?o "
+             "BIND(<http://example.org/name> AS ?p) }").stdout
+    assert "Ærø" in ttl
+    write(workdir / "q.rq", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert "(1 rows)" in kg("query", "q.rq").stdout
+    assert "(1 rows)" in kg("query", "-", input="SELECT * WHERE { ?s ?p \"Ærø\"@da }").stdout
+    bad = kg("query", "SELECT WHERE")
+    assert bad.exit_code == 1 and "query syntax" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_usage_errors_exit_2(workdir: Path) -> None:
+    assert kg("load").exit_code == 2
+    assert kg("load", "no-such-file.ttl").exit_code == 2
+    assert kg("query", "--format", "xls", "ASK {}").exit_code == 2
+
+
+def test_bad_settings_are_one_line(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_STORE", "remote")
+    result = kg("graphs")
+    assert result.exit_code == 1
+    assert "remote_query_url" in result.stderr and "Traceback" not in result.output
+
+
+def test_store_survives_restart(workdir: Path) -> None:
+    write(workdir / "data" / "a.ttl", GOOD)
+    kg("load", "data")
+    assert (workdir / "var" / "store").is_dir()
+    assert "graph/a" in kg("graphs").stdout   # a new process-equivalent: the store is reopened from disk

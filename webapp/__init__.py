@@ -1,0 +1,37 @@
+"""kg's web application: the Flask app factory.
+
+The app holds one :class:`kg.store.Store` (opened by the factory, or handed in
+by tests) and the settings; blueprints only query it.  Nothing here imports the
+store back ends' libraries: the store interface is the seam.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from kg import __version__
+from kg.config import Settings, load_settings
+from kg.store import Store, open_store
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None,
+               **config: Any) -> Flask:
+    """Build the app; ``store`` lets tests share one already-loaded store."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        KG_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        JSON_SORT_KEYS=False,
+        **config,
+    )
+    app.extensions["kg.store"] = store if store is not None else open_store(settings)
+    app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
+
+    from webapp import core
+
+    app.register_blueprint(core.bp)
+    core.register_error_handlers(app)
+    return app

@@ -1,0 +1,56 @@
+"""Home page, health check and error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kg.queries import get_query
+from kg.store import StoreError, StoreUnavailable
+from webapp.context import get_settings, get_store
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    """What kg holds, at a glance."""
+    store = get_store()
+    counts = {row["kind"].toPython(): int(row["n"].toPython())
+              for row in store.select(get_query("web/home-counts"))}
+    graphs = [g for g in store.graphs() if g.source]
+    return render_template("home.html", counts=counts, graphs=graphs, settings=get_settings())
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[object, int]:
+    """Liveness and readiness: answers 200 only when the store answers."""
+    try:
+        get_store().ask("ASK { }")
+    except StoreError as exc:
+        return jsonify(status="unavailable", error=str(exc)), 503
+    return jsonify(status="ok"), 200
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Errors are answers: plain text for machines, a page for browsers, never a traceback."""
+
+    def wants_html() -> bool:
+        best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
+        return best == "text/html"
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        code = exc.code or 500
+        if wants_html():
+            return render_template("error.html", code=code, name=exc.name, message=exc.description), code
+        return f"{code} {exc.name}: {exc.description}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(StoreUnavailable)
+    def unavailable(exc: StoreUnavailable):  # type: ignore[no-untyped-def]
+        message = "The store is not reachable right now; try again shortly."
+        app.logger.warning("store unavailable: %s", exc)
+        if wants_html():
+            return render_template("error.html", code=503, name="Service Unavailable", message=message), 503
+        return f"503 Service Unavailable: {message}\n", 503, {"Content-Type": "text/plain; charset=utf-8",
+                                                              "Retry-After": "10"}
