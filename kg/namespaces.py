@@ -16,6 +16,8 @@ KG = Namespace("https://kg.rammearkitektur.dk/def/kg#")
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
+#: SEMIC Core Vocabularies; ``cv:hasLegalResource`` is the Danish modelling rules' "juridisk kilde".
+CV = Namespace("http://data.europa.eu/m8g/")
 DCATDK = Namespace("https://data.gov.dk/model/core/dcat-dk/")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -55,6 +57,7 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "adms": str(ADMS),
     "besluit": str(BESLUIT),
+    "cv": str(CV),
     "dqv": str(DQV),
     "eli": str(ELI),
     "hydra": str(HYDRA),
@@ -91,7 +94,7 @@ def bind_all(graph: Graph) -> Graph:
 
 
 __all__ = [
-    "ADMS", "APPROVAL", "BESLUIT", "DCAT", "DCATDK", "DCTERMS", "DQV", "ELI", "EU_ACCESS",
+    "ADMS", "APPROVAL", "BESLUIT", "CV", "DCAT", "DCATDK", "DCTERMS", "DQV", "ELI", "EU_ACCESS",
     "EU_FILETYPE", "EU_FREQ", "EU_LANG", "EU_LICENCE", "EU_THEME", "FOAF", "HYDRA", "KG",
     "LOCN", "MDL", "OA", "ODRL", "ORG", "OWL", "PERSON", "PREFIXES", "PROV", "RDF", "RDFS",
     "SCHEMA", "SD", "SH", "SKOS", "SPDX", "VCARD", "VOID", "XSD", "bind_all", "sparql_prologue",
