@@ -313,3 +313,91 @@ def ingest() -> None:
 def export() -> None:
     """Write graphs back out in their source formats."""
 
+
+# -- concept lists -----------------------------------------------------------------------------
+
+@ingest.command("conceptlist")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scheme", help="Scheme slug (default: the sidecar's slug, else the file name).")
+@click.option("--skip-bad-rows", is_flag=True, help="Load the good rows and report the bad ones.")
+@click.option("--dry-run", is_flag=True, help="Check and convert only; load nothing.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
+              help="Also print the SKOS on standard output in this syntax.")
+@click.pass_context
+def ingest_conceptlist(ctx: click.Context, file: Path, scheme: str | None, skip_bad_rows: bool,
+                       dry_run: bool, fmt: str | None) -> None:
+    """Read a concept list (.csv/.xlsx, Danish modelling rules' columns) into SKOS and load it.
+
+    The list replaces its own named graph all or nothing; a list with bad rows
+    loads nothing unless --skip-bad-rows.  Layout: docs/conceptlists.md.
+    """
+    from kg.ingest.conceptlist import ConceptListError, read_conceptlist
+    from kg.loading import graph_for, relative_source
+    from kg.store.base import sha256_of
+
+    settings = _settings(ctx)
+    try:
+        result = read_conceptlist(file, settings, scheme=scheme, skip_bad_rows=skip_bad_rows)
+    except ConceptListError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in result.warnings:
+        click.echo(click.style("warning ", fg="yellow") + f"{file}: {problem}", err=True)
+    for problem in result.errors:
+        click.echo(click.style("error   ", fg="red") + f"{file}: {problem}", err=True)
+    if result.errors:
+        rows = len({p.row for p in result.errors})
+        raise click.ClickException(f"{file}: {rows} bad row(s); nothing loaded "
+                                   "(fix them, or load the rest with --skip-bad-rows)")
+    if fmt:
+        click.echo(result.graph.serialize(format="turtle" if fmt == "ttl" else "nt"), nl=False)
+    summary = f"{result.concepts} concepts in scheme {result.scheme_iri}"
+    if result.skipped_rows:
+        summary += f", {len(result.skipped_rows)} bad row(s) skipped"
+    if dry_run:
+        click.echo(f"checked {file}: {summary} ({len(result.graph)} triples); nothing loaded", err=True)
+        return
+    graph = graph_for(file, settings)
+    with _store(ctx) as store:
+        triples = store.replace_graph(graph, result.graph, source=relative_source(file, settings),
+                                      sha256=sha256_of(file))
+    click.echo(f"loaded  {file} -> {graph} ({triples} triples; {summary})", err=bool(fmt))
+
+
+@export.command("conceptlist")
+@click.argument("scheme")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="Output format (default: from the -o file name, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (its sidecar .scheme.toml is written beside it); default: standard output.")
+@click.pass_context
+def export_conceptlist(ctx: click.Context, scheme: str, fmt: str | None, output: Path | None) -> None:
+    """Write the concept scheme SCHEME (slug or IRI) as a concept list in the ingest's layout."""
+    from kg.export import conceptlist as ex
+
+    settings = _settings(ctx)
+    fmt = fmt or (output.suffix.lower().lstrip(".") if output and output.suffix.lower() == ".xlsx" else "csv")
+    target = ex.scheme_iri(settings, scheme)
+    with _store(ctx) as store:
+        rows = ex.concept_rows(store, target)
+        if not rows:
+            known = ", ".join(s.rsplit("/", 1)[-1] for s in ex.known_schemes(store)) or "none"
+            raise click.ClickException(f"no concepts in scheme {target} (schemes in the store: {known})")
+        meta = ex.scheme_metadata(store, settings, target)
+    try:
+        if output is None and fmt == "xlsx":
+            if sys.stdout.isatty():
+                raise click.ClickException("xlsx is binary: give -o FILE.xlsx")
+            ex.write_xlsx(rows, sys.stdout.buffer)
+        elif output is None:
+            ex.write_csv(rows, sys.stdout)
+        else:
+            if fmt == "xlsx":
+                ex.write_xlsx(rows, output)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as handle:
+                    ex.write_csv(rows, handle)
+            ex.sidecar_for(output).write_text(ex.sidecar_text(target.rsplit("/", 1)[-1], meta),
+                                              encoding="utf-8")
+            click.echo(f"wrote {len(rows)} concepts to {output} (+ {ex.sidecar_for(output).name})", err=True)
+    except ex.ExportError as exc:
+        raise click.ClickException(str(exc)) from None
