@@ -13,6 +13,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKO
 #: kg's own ontology: only the terms the reused vocabularies lack.  Fixed, not
 #: rebased with the deployment: a vocabulary keeps its IRIs wherever it is served.
 KG = Namespace("https://kg.rammearkitektur.dk/def/kg#")
+#: kg's working version of the kernemodel for ladeinfrastruktur (EV recharging), fixed like ``KG``.
+LADE = Namespace("https://kg.rammearkitektur.dk/def/ladeinfrastruktur#")
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
@@ -43,6 +45,7 @@ EU_LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence
 
 PREFIXES: dict[str, str] = {
     "kg": str(KG),
+    "lade": str(LADE),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),
@@ -96,6 +99,6 @@ def bind_all(graph: Graph) -> Graph:
 __all__ = [
     "ADMS", "APPROVAL", "BESLUIT", "CV", "DCAT", "DCATDK", "DCTERMS", "DQV", "ELI", "EU_ACCESS",
     "EU_FILETYPE", "EU_FREQ", "EU_LANG", "EU_LICENCE", "EU_THEME", "FOAF", "HYDRA", "KG",
-    "LOCN", "MDL", "OA", "ODRL", "ORG", "OWL", "PERSON", "PREFIXES", "PROV", "RDF", "RDFS",
+    "LADE", "LOCN", "MDL", "OA", "ODRL", "ORG", "OWL", "PERSON", "PREFIXES", "PROV", "RDF", "RDFS",
     "SCHEMA", "SD", "SH", "SKOS", "SPDX", "VCARD", "VOID", "XSD", "bind_all", "sparql_prologue",
 ]
