@@ -53,9 +53,9 @@ class Minter:
     def attachment(self, body: str, date: str, number: str, ordinal: int) -> str:
         return self._id("document", body, date, number, str(ordinal))
 
-    def decision(self, body: str, date: str, subject_slug: str) -> str:
-        """A body's decision at a meeting on one subject (e.g. a product's approval)."""
-        return self._id("decision", body, date, subject_slug)
+    def decision(self, body: str, date: str, ordinal: int) -> str:
+        """A body's decision at a meeting: ``ordinal`` is the subject's place in the meeting's numbered list."""
+        return self._id("decision", body, date, str(ordinal))
 
     def case(self, case_number: str) -> str:
         return self._id("case", case_number.strip().upper())
