@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -33,7 +34,10 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.iris import Minter
+from kg.namespaces import PREFIXES
 from kg.queries import iri, literal, render
+from kg.sparql.execution import QueryTimeout
+from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
     GraphInfo,
@@ -46,6 +50,7 @@ from kg.store.base import (
     StoreError,
     StoreUnavailable,
 )
+from kg.store.oxresults import WRITERS
 from kg.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -67,67 +72,84 @@ def _parse_error(source: str, exc: Exception) -> ParseError:
 
 
 class OxigraphResult(QueryResult):
-    """An Oxigraph answer, serialised by Oxigraph itself."""
+    """An Oxigraph answer, written by Oxigraph's serialisers (graphs) or row by row (solutions).
 
-    def __init__(self, result: object, max_rows: int | None = None) -> None:
+    Nothing is evaluated past what is written: rows and triples are pulled one at
+    a time, so the answer stops at ``max_rows`` (setting :attr:`truncated`) and at
+    ``deadline`` (a :func:`time.monotonic` instant; :class:`QueryTimeout` is raised
+    there).  What was pulled is kept, so :meth:`serialize` may be called again.
+    """
+
+    def __init__(self, result: object, max_rows: int | None = None, deadline: float | None = None) -> None:
         self._result = result
+        self._max_rows = max_rows
+        self._deadline = deadline
+        self._rows: list[ox.QuerySolution] | None = None
+        self._triples: list[ox.Triple] | None = None
         if isinstance(result, ox.QuerySolutions):
             self.kind = "bindings"
             self.variables = [v.value for v in result.variables]
-            rows = []
-            for row in result:
-                if max_rows is not None and len(rows) >= max_rows:
-                    self.truncated = True
-                    break
-                rows.append(row)
-            self._rows = rows
         elif isinstance(result, ox.QueryBoolean):
             self.kind = "boolean"
         else:
             self.kind = "graph"
-            self._triples = list(result)  # type: ignore[call-overload]
+
+    def _check(self) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise QueryTimeout("the query was stopped at its time limit")
+
+    def _solutions(self) -> list[ox.QuerySolution]:
+        if self._rows is None:
+            rows: list[ox.QuerySolution] = []
+            limit = self._max_rows
+            for row in self._result:  # type: ignore[attr-defined]
+                if limit is not None and len(rows) >= limit:
+                    self.truncated = True  # one row more than the limit exists
+                    break
+                self._check()
+                rows.append(row)
+            self._rows = rows
+        return self._rows
+
+    def _graph(self) -> Iterator[ox.Triple]:
+        if self._triples is not None:
+            yield from self._triples
+            return
+        kept: list[ox.Triple] = []
+        for triple in self._result:  # type: ignore[attr-defined]
+            self._check()
+            kept.append(triple)
+            yield triple
+        self._triples = kept
 
     def serialize(self, media_type: str) -> bytes:
         if self.kind == "graph":
             fmt = ox.RdfFormat.from_media_type(media_type)
             if fmt is None:
                 raise ValueError(f"cannot write a graph as {media_type}")
-            return ox.serialize(self._triples, format=fmt) or b""
-        fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
-        if fmt_r is None:
-            raise ValueError(f"cannot write results as {media_type}")
+            prefixes = PREFIXES if fmt in _PREFIXED else None
+            triples: Iterator[ox.Triple] | Iterator[ox.Quad] = self._graph()
+            if fmt in _QUADS:  # a CONSTRUCT's triples are the default graph of a dataset
+                default = ox.DefaultGraph()
+                triples = (ox.Quad(t.subject, t.predicate, t.object, default) for t in self._graph())
+            return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
         if self.kind == "boolean":
-            return self._result.serialize(format=fmt_r)  # type: ignore[attr-defined]
-        return _solutions_bytes(self.variables, self._rows, fmt_r)
+            fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
+            if fmt_r is None:
+                raise ValueError(f"cannot write results as {media_type}")
+            return self._result.serialize(format=fmt_r)  # type: ignore[attr-defined, no-any-return]
+        writer = WRITERS.get(media_type.split(";")[0].strip().lower())
+        if writer is None:
+            raise ValueError(f"cannot write results as {media_type}")
+        return writer(self.variables, self._solutions())
 
     def rows(self) -> list[dict[str, Node]]:
-        return [{v: to_rdflib(row[v]) for v in self.variables if row[v] is not None} for row in self._rows]
+        return [{v: to_rdflib(row[v]) for v in self.variables if row[v] is not None}
+                for row in self._solutions()]
 
 
-def _solutions_bytes(variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
-    """Serialise materialised rows: Oxigraph serialises only live results, so rebuild them."""
-    store = ox.Store()
-    values = " ".join(f"?{v}" for v in variables)
-    # An in-memory VALUES query reproduces the rows exactly, in order, with Oxigraph's writer.
-    body = []
-    for row in rows:
-        cells = []
-        for v in variables:
-            term = row[v]
-            cells.append("UNDEF" if term is None else _sparql_term(term))
-        body.append("(" + " ".join(cells) + ")")
-    query = f"SELECT {values} WHERE {{ VALUES ({values}) {{ {' '.join(body)} }} }}" if variables \
-        else "SELECT * WHERE {}"
-    if variables and not rows:
-        query = f"SELECT {values} WHERE {{ FILTER(false) }}"
-    return store.query(query).serialize(format=fmt)  # type: ignore[union-attr]
-
-
-def _sparql_term(term: object) -> str:
-    if isinstance(term, ox.BlankNode):
-        # Blank nodes cannot be written in VALUES; a skolem IRI keeps rows distinct.
-        return f"<urn:x-kg:bnode:{term.value}>"
-    return str(term)
+_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+_QUADS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
 
 
 class EmbeddedStore(Store):
@@ -208,8 +230,26 @@ class EmbeddedStore(Store):
     def execute(self, query: str, default_graphs: list[str] | None = None,
                 named_graphs: list[str] | None = None, max_rows: int | None = None,
                 timeout: float | None = None) -> OxigraphResult:
-        result = self._query(query, default_graphs=default_graphs, named_graphs=named_graphs)
-        return OxigraphResult(result, max_rows=max_rows)
+        """Run any query form; see :meth:`Store.execute` for the contract.
+
+        A query that names its own dataset (``FROM``/``FROM NAMED``) and gets none
+        from the caller is run without dataset options, because Oxigraph lets
+        options override the query's own clauses; Oxigraph looks those graphs up
+        in the store and never dereferences them.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if default_graphs is None and named_graphs is None and has_dataset_clause(query):
+            try:
+                result = self._ox.query(query)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from None
+            except OSError as exc:
+                raise StoreError(f"query failed: {exc}") from None
+        else:
+            result = self._query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout("the query was stopped at its time limit")
+        return OxigraphResult(result, max_rows=max_rows, deadline=deadline)
 
     # -- writing ---------------------------------------------------------------
     def update(self, update: str) -> None:

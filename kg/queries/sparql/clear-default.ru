@@ -1,0 +1,2 @@
+# Graph Store Protocol DELETE ?default.
+CLEAR SILENT DEFAULT

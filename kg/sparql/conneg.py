@@ -1,0 +1,160 @@
+"""Content negotiation for SPARQL answers: ``Accept`` with q-values and wildcards, and ``format=``.
+
+Each answer kind (bindings, boolean, graph, service description) has an ordered
+list of media types the server can write, best first; the client's ``Accept``
+picks among them by RFC 9110 rules (the most specific matching range sets an
+offer's quality; ``q=0`` excludes it; ties go to the server's order).  With no
+``Accept`` the first offer is the answer, so a bare ``curl`` gets JSON results
+or Turtle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RESULTS_JSON = "application/sparql-results+json"
+RESULTS_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+NTRIPLES = "application/n-triples"
+RDFXML = "application/rdf+xml"
+JSONLD = "application/ld+json"
+TRIG = "application/trig"
+NQUADS = "application/n-quads"
+HTML = "text/html"
+
+#: What each answer kind can be written as, in the server's order of preference.
+OFFERS: dict[str, list[str]] = {
+    "bindings": [RESULTS_JSON, RESULTS_XML, CSV, TSV, "application/json", "application/xml", HTML],
+    "boolean": [RESULTS_JSON, RESULTS_XML, CSV, TSV, "application/json", "application/xml", "text/plain",
+                HTML],
+    "graph": [TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS, "text/plain", "application/xml",
+              "application/json", HTML],
+    "description": [TURTLE, RDFXML, JSONLD, NTRIPLES, "application/xml", HTML],
+}
+
+#: Generic types a client may ask for, and the specific type that is actually written.
+ALIASES: dict[str, str] = {
+    "application/json": RESULTS_JSON,
+    "application/xml": RESULTS_XML,
+    "text/plain": NTRIPLES,
+}
+_GRAPH_ALIASES = {"application/xml": RDFXML, "application/json": JSONLD, "text/plain": NTRIPLES}
+_BOOLEAN_ALIASES = {"text/plain": CSV}
+
+#: ``format=`` values, by name or media type (YASGUI and SPARQLWrapper send names like ``json``).
+FORMAT_NAMES: dict[str, dict[str, str]] = {
+    "bindings": {"json": RESULTS_JSON, "srj": RESULTS_JSON, "xml": RESULTS_XML, "srx": RESULTS_XML,
+                 "csv": CSV, "tsv": TSV, "html": HTML},
+    "graph": {"turtle": TURTLE, "ttl": TURTLE, "n3": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES,
+              "n-triples": NTRIPLES, "xml": RDFXML, "rdf": RDFXML, "rdfxml": RDFXML, "rdf+xml": RDFXML,
+              "json-ld": JSONLD, "jsonld": JSONLD, "json": JSONLD, "trig": TRIG, "nq": NQUADS,
+              "nquads": NQUADS, "html": HTML},
+}
+FORMAT_NAMES["boolean"] = FORMAT_NAMES["bindings"]
+FORMAT_NAMES["description"] = FORMAT_NAMES["graph"]
+
+
+class NotAcceptable(ValueError):
+    """No offer is acceptable; the message lists what could have been asked for."""
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One entry of an ``Accept`` header."""
+
+    type: str
+    subtype: str
+    q: float
+    params: int  # number of parameters other than q: they make a range more specific
+
+    def matches(self, media_type: str) -> int:
+        """How specifically this range matches ``media_type``: -1 none, else 0..3."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0
+        if self.type != main:
+            return -1
+        if self.subtype == "*":
+            return 1
+        if self.subtype != sub:
+            return -1
+        return 2 + (1 if self.params else 0)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The ranges of an ``Accept`` header; malformed entries are skipped, bad q-values count as 1."""
+    ranges = []
+    for part in (header or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            if media == "*":
+                media = "*/*"
+            else:
+                continue
+        main, _, sub = media.partition("/")
+        if not main or not sub:
+            continue
+        q, params = 1.0, 0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    q = 1.0
+            elif name.strip():
+                params += 1
+        ranges.append(MediaRange(main, sub, q, params))
+    return ranges
+
+
+def quality(ranges: list[MediaRange], media_type: str) -> float:
+    """The q-value the client gives ``media_type``: that of its most specific matching range."""
+    best, best_q = -1, 0.0
+    for r in ranges:
+        specificity = r.matches(media_type)
+        if specificity > best or (specificity == best and r.q > best_q):
+            best, best_q = specificity, r.q
+    return best_q if best >= 0 else 0.0
+
+
+def negotiate(accept: str | None, kind: str, format_override: str | None = None) -> str:
+    """The media type to answer with: returns the offer written to the client as it asked for it.
+
+    Raises :class:`NotAcceptable` when nothing offered is acceptable or ``format=`` names a
+    format this kind of answer cannot be written in.
+    """
+    offers = OFFERS[kind]
+    if format_override:
+        wanted = format_override.strip().lower()
+        media = FORMAT_NAMES[kind].get(wanted, wanted)
+        if media in offers:
+            return media
+        raise NotAcceptable(f"format {format_override!r} is not available for this answer; "
+                            f"use one of: {', '.join(sorted(FORMAT_NAMES[kind]))}")
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0]
+    scored = [(quality(ranges, offer), -i, offer) for i, offer in enumerate(offers)]
+    q, _, offer = max(scored)
+    if q <= 0:
+        raise NotAcceptable(f"none of the media types in Accept can be written for this answer; "
+                            f"available: {', '.join(o for o in offers if o != HTML)}")
+    return offer
+
+
+def writer_type(kind: str, media_type: str) -> str:
+    """The specific format written for a negotiated media type (``application/json`` means results JSON)."""
+    if kind in ("graph", "description"):
+        return _GRAPH_ALIASES.get(media_type, media_type)
+    if kind == "boolean" and media_type in _BOOLEAN_ALIASES:
+        return _BOOLEAN_ALIASES[media_type]
+    return ALIASES.get(media_type, media_type)
+
+
+def content_type(media_type: str) -> str:
+    """The ``Content-Type`` header value: every answer is UTF-8 and says so."""
+    return f"{media_type}; charset=utf-8"

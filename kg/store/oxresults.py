@@ -1,0 +1,126 @@
+"""SPARQL results writers for Oxigraph solutions that may be cut short.
+
+Oxigraph's own writer consumes a whole ``QuerySolutions`` and cannot stop at a
+row limit or a deadline, and a ``QuerySolutions`` cannot be rebuilt from rows.
+These writers take the rows one at a time, so the embedded back end can stop at
+``max_rows`` (and say so) or at the query's deadline.  They follow the W3C
+formats: SPARQL 1.1 Query Results JSON, XML, CSV and TSV, with blank nodes kept.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(term: object) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise ValueError(f"cannot write {term!r}")
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
+                f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}</object></triple>")
+    raise ValueError(f"cannot write {term!r}")
+
+
+def _csv_term(term: object) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _csv_field(text: str) -> str:
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_json(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    bindings = []
+    for row in rows:
+        binding = {}
+        for v in variables:
+            term = row[v]
+            if term is not None:
+                binding[v] = _json_term(term)
+        bindings.append(binding)
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_xml(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    out = io.StringIO()
+    out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
+    out.writelines(f"<variable name={quoteattr(v)}/>" for v in variables)
+    out.write("</head><results>")
+    for row in rows:
+        out.write("<result>")
+        for v in variables:
+            term = row[v]
+            if term is not None:
+                out.write(f"<binding name={quoteattr(v)}>{_xml_term(term)}</binding>")
+        out.write("</result>")
+    out.write("</results></sparql>\n")
+    return out.getvalue().encode("utf-8")
+
+
+def write_csv(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    lines = [",".join(_csv_field(v) for v in variables)]
+    for row in rows:
+        cells = []
+        for v in variables:
+            term = row[v]
+            cells.append("" if term is None else _csv_field(_csv_term(term)))
+        lines.append(",".join(cells))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def write_tsv(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in rows:
+        # str() of an Oxigraph term is its N-Triples form, which is what TSV asks for.
+        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+WRITERS = {
+    "application/sparql-results+json": write_json,
+    "application/sparql-results+xml": write_xml,
+    "text/csv": write_csv,
+    "text/tab-separated-values": write_tsv,
+}
