@@ -369,6 +369,7 @@ def _parse_row(number: int, cells: list[str], width: int, strict_width: bool,
             continue
         if re.search("[\udc80-\udcff]", text):
             row.fail(column.key, "undecodable text: the file must be UTF-8")
+            row.values[column.key] = [text]  # present, though unreadable: not also "missing"
             continue
         text = text.strip()
         if not text:
