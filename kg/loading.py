@@ -9,6 +9,7 @@ ingest links to what the other sources define.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -80,6 +81,20 @@ def relative_source(path: Path, settings: Settings) -> str:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.name
+
+
+def companions(path: Path) -> list[Path]:
+    """Files that belong to a source: a concept list's ``.scheme.toml`` sidecar."""
+    sidecar = path.with_name(path.stem + ".scheme.toml")
+    return [sidecar] if source_kind(path) == "conceptlist" and sidecar.is_file() else []
+
+
+def source_sha256(path: Path) -> str:
+    """The source's sha256; with companions, the hash of their hashes, so editing a sidecar reloads."""
+    parts = [path, *companions(path)]
+    if len(parts) == 1:
+        return sha256_of(path)
+    return hashlib.sha256("".join(sha256_of(p) for p in parts).encode("ascii")).hexdigest()
 
 
 def graph_for(path: Path, settings: Settings) -> str:
@@ -156,7 +171,7 @@ def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: s
             continue
         claimed[target] = path
         try:
-            sha = sha256_of(path)
+            sha = source_sha256(path)
             previous = known.get(target)
             if not force and previous is not None and previous.sha256 == sha:
                 outcome.status, outcome.triples = "skipped", previous.triples

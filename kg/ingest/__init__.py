@@ -1,0 +1,1 @@
+"""Ingest: source documents (agendas, concept lists) into rdflib graphs for the store."""
