@@ -1,0 +1,402 @@
+"""The SPARQL endpoint: ``/sparql`` (query); ``/sparql/update`` and ``/sparql/graph`` (writes, by token).
+
+The Protocol's rules, content negotiation, safety checks and time limits live in
+:mod:`kg.sparql` (no Flask there); this module maps them onto HTTP.  Queries run
+in a worker thread under ``query_timeout`` so that a runaway query answers 503
+while the server keeps serving others; answers are written by the store's own
+serialisers (:meth:`kg.store.Store.execute`).  Every client mistake is a 4xx
+with a one-line message.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+from werkzeug.exceptions import NotFound
+
+from kg.namespaces import PREFIXES
+from kg.queries import get_query, iri, render
+from kg.sparql import conneg
+from kg.sparql.description import serialize_description, service_description
+from kg.sparql.execution import QueryTimeout, TooBusy, run_with_deadline
+from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
+from kg.sparql.upload import syntax_of, to_ntriples
+from kg.store import ParseError, Provenance, QuerySyntaxError, StoreError, StoreUnavailable
+from webapp.context import get_settings, get_store
+
+bp = Blueprint("sparql", __name__)
+
+#: Headers a browser on another origin may read from a query answer.
+_EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
+#: Answer kinds by query form.
+_KIND = {"SELECT": "bindings", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_POSITION = re.compile(r"\b(at|line) (\d+)(:| column )(\d+)")
+_EXAMPLES = Path(__file__).resolve().parents[1] / "kg" / "queries" / "examples"
+#: Where ``npm ci`` puts YASGUI's built files; served from kg itself, never from a CDN.
+_YASGUI_DIRS = [Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build",
+                Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"]
+
+#: One write at a time in this process: POST's read-merge-replace must not interleave with another write.
+_write_lock = threading.Lock()
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error answer: one line of plain text (the Protocol leaves the body format open)."""
+    response = Response(f"{message}\n", status=status, content_type="text/plain; charset=utf-8")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = _EXPOSED
+    response.vary.add("Accept")
+    return response
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return _cors(response)
+
+
+def _base_prologue() -> str:
+    """``BASE`` for queries and updates: relative IRIs mean kg's own, as in the files of ``data/``."""
+    return f"BASE <{get_settings().base}>\n"
+
+
+def _syntax_message(exc: Exception) -> str:
+    """The engine's message with line numbers counted in the client's text (the BASE line is ours)."""
+    return _POSITION.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3)}{m.group(4)}",
+                         str(exc))
+
+
+def _run(work: Callable[[float], Any]) -> Any:
+    return run_with_deadline(work, get_settings().query_timeout)
+
+
+def _failure(exc: Exception) -> Response:
+    """Store and time-limit failures as answers: 400 for the query's fault, 503 for the server's."""
+    if isinstance(exc, QuerySyntaxError):
+        return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
+    if isinstance(exc, QueryTimeout):
+        return _text(503, f"Query timed out: {exc}", {"Retry-After": "5"})
+    if isinstance(exc, TooBusy):
+        return _text(503, f"Server busy: {exc}", {"Retry-After": "10"})
+    if isinstance(exc, StoreUnavailable):
+        current_app.logger.warning("store unavailable: %s", exc)
+        return _text(503, "The store is not reachable right now; try again shortly.", {"Retry-After": "10"})
+    return _text(400, f"The query could not be evaluated: {exc}")
+
+
+# -- the query endpoint --------------------------------------------------------------------------
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS"])
+def query() -> Response:
+    """SPARQL 1.1 Protocol query operation; without a query, the description or the query page."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    return _cors(_query())
+
+
+def _query() -> Response:
+    try:
+        parsed = parse_query(request.method, request.content_type, request.args.to_dict(flat=False),
+                             request.form.to_dict(flat=False) if request.method == "POST" else {},
+                             request.get_data(cache=True) if request.method == "POST" else b"")
+    except ProtocolError as exc:
+        return _text(exc.status, exc.message)
+    if parsed is None:
+        return _description_or_page()
+    kind = _KIND[parsed.form]
+    try:
+        media = conneg.negotiate(request.headers.get("Accept"), kind, parsed.format)
+    except conneg.NotAcceptable as exc:
+        return _text(406, str(exc))
+    if media == conneg.HTML:
+        return _html_answer(parsed, kind)
+    writer = conneg.writer_type(kind, media)
+    try:
+        body, truncated = _answer(parsed, writer)
+    except (StoreError, ValueError) as exc:
+        return _failure(exc)
+    response = Response(body, content_type=conneg.content_type(media))
+    if truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Row-Limit"] = str(get_settings().max_rows)
+    return response
+
+
+def _answer(parsed: QueryRequest, writer: str) -> tuple[bytes, bool]:
+    """Run and serialise in the worker thread, so the time limit covers both."""
+    store, settings = get_store(), get_settings()
+    text = _base_prologue() + parsed.query
+
+    def work(deadline: float) -> tuple[bytes, bool]:
+        result = store.execute(text, parsed.default_graphs, parsed.named_graphs, max_rows=settings.max_rows,
+                               timeout=max(deadline - time.monotonic(), 0.001))
+        return result.serialize(writer), result.truncated
+
+    return _run(work)  # type: ignore[no-any-return]
+
+
+def _html_answer(parsed: QueryRequest, kind: str) -> Response:
+    """The no-JavaScript results page: the form again, with the answer as a table."""
+    writer = {"bindings": conneg.RESULTS_JSON, "boolean": conneg.RESULTS_JSON, "graph": conneg.TURTLE}[kind]
+    error, table, boolean, graph_text, truncated = None, None, None, None, False
+    status = 200
+    try:
+        body, truncated = _answer(parsed, writer)
+        if kind == "graph":
+            graph_text = body.decode("utf-8")
+        else:
+            data = json.loads(body)
+            if kind == "boolean":
+                boolean = data["boolean"]
+            else:
+                variables = data["head"]["vars"]
+                table = (variables, [[b.get(v) for v in variables] for b in data["results"]["bindings"]])
+    except (StoreError, ValueError) as exc:
+        failed = _failure(exc)
+        status, error = failed.status_code, failed.get_data(as_text=True).strip()
+    html = render_template("sparql.html", **_page_context(parsed.query), table=table, boolean=boolean,
+                           graph_text=graph_text, error=error, truncated=truncated, answered=True)
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    if truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Row-Limit"] = str(get_settings().max_rows)
+    return response
+
+
+def _endpoint_url() -> str:
+    return url_for("sparql.query", _external=True)
+
+
+def _description_or_page() -> Response:
+    try:
+        media = conneg.negotiate(request.headers.get("Accept"), "description", request.args.get("format"))
+    except conneg.NotAcceptable as exc:
+        return _text(406, str(exc))
+    if media == conneg.HTML:
+        example = request.args.get("example")
+        text = _examples().get(example, {}).get("query") if example else None
+        html = render_template("sparql.html", **_page_context(text or _default_query()))
+        return Response(html, content_type="text/html; charset=utf-8")
+    update_url = url_for("sparql.update", _external=True) if get_settings().write_token else None
+    graph = service_description(_endpoint_url(), get_store().graphs(), update_url)
+    return Response(serialize_description(graph, conneg.writer_type("description", media)),
+                    content_type=conneg.content_type(media))
+
+
+# -- the query page ------------------------------------------------------------------------------
+
+def _default_query() -> str:
+    return ("SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)\n"
+            "LIMIT 20\n")
+
+
+@cache
+def _examples() -> dict[str, dict[str, str]]:
+    """The gallery: ``kg/queries/examples/*.rq``, titled by their first comment line."""
+    gallery: dict[str, dict[str, str]] = {}
+    for path in sorted(_EXAMPLES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
+        title = comments[0] if comments else path.stem
+        used = [p for p in PREFIXES if re.search(rf"(?<![\w-]){re.escape(p)}:", text)]
+        prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+        gallery[path.stem] = {"title": title, "description": " ".join(comments[1:]), "query": prologue + text}
+    return gallery
+
+
+def _yasgui_dir() -> Path | None:
+    return next((d for d in _YASGUI_DIRS if (d / "yasgui.min.js").is_file()), None)
+
+
+def _page_context(query_text: str) -> dict[str, Any]:
+    settings = get_settings()
+    return {
+        "query_text": query_text, "examples": _examples(), "prefixes": PREFIXES,
+        "endpoint": url_for("sparql.query"), "yasgui": _yasgui_dir() is not None,
+        "max_rows": settings.max_rows, "timeout": settings.query_timeout,
+        "table": None, "boolean": None, "graph_text": None, "error": None, "truncated": False,
+        "answered": False,
+    }
+
+
+@bp.get("/sparql/assets/yasgui/<path:filename>")
+def yasgui_asset(filename: str) -> Response:
+    """YASGUI's built files, as installed by ``npm ci`` (kg serves them itself: no CDN)."""
+    folder = _yasgui_dir()
+    if folder is None:
+        raise NotFound("YASGUI is not installed; run `npm ci` in kg's folder")
+    return send_from_directory(folder, filename, max_age=86400)
+
+
+# -- writes: authorisation -----------------------------------------------------------------------
+
+def _refused() -> Response | None:
+    """None when the request holds the write token; else the answer that refuses it."""
+    token = get_settings().write_token
+    if not token:
+        return _text(403, "Writes over HTTP are disabled on this server (no KG_WRITE_TOKEN is configured).")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return _text(401, "Writes need 'Authorization: Bearer <token>' with the server's write token.",
+                     {"WWW-Authenticate": 'Bearer realm="kg"'})
+    return None
+
+
+@bp.route("/sparql/update", methods=["POST"])
+def update() -> Response:
+    """SPARQL 1.1 Protocol update operation (POST form or ``application/sparql-update``)."""
+    refused = _refused()
+    if refused is not None:
+        return refused
+    try:
+        parsed = parse_update(request.method, request.content_type, request.args.to_dict(flat=False),
+                              request.form.to_dict(flat=False), request.get_data(cache=True))
+    except ProtocolError as exc:
+        return _text(exc.status, exc.message)
+    try:
+        with _write_lock:
+            get_store().update(_base_prologue() + parsed.update)
+    except QuerySyntaxError as exc:
+        return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
+    except StoreUnavailable as exc:
+        return _failure(exc)
+    except StoreError as exc:
+        return _text(400, f"The update failed: {exc}")
+    return _text(200, "Update done.")
+
+
+# -- writes: the Graph Store HTTP Protocol ---------------------------------------------------------
+
+def _target() -> str | None:
+    """The graph a Graph Store request names: an IRI, or None for ``?default``."""
+    graphs = request.args.getlist("graph")
+    default = "default" in request.args
+    if default and graphs:
+        raise ProtocolError(400, "name either ?graph=<IRI> or ?default, not both")
+    if default:
+        return None
+    if len(graphs) != 1:
+        raise ProtocolError(400, "name the graph with exactly one ?graph=<IRI> (or ?default)")
+    graph = graphs[0]
+    try:
+        iri(graph)
+    except ValueError:
+        raise ProtocolError(400, f"?graph must be an absolute IRI, got {graph!r}") from None
+    if ":" not in graph:
+        raise ProtocolError(400, f"?graph must be an absolute IRI, got {graph!r}")
+    return graph
+
+
+@bp.route("/sparql/graph", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    """SPARQL 1.1 Graph Store HTTP Protocol, indirect identification (``?graph=`` or ``?default``)."""
+    refused = _refused()
+    if refused is not None:
+        return refused
+    try:
+        target = _target()
+        if request.method in ("GET", "HEAD"):
+            return _gsp_get(target)
+        with _write_lock:
+            if request.method == "DELETE":
+                return _gsp_delete(target)
+            return _gsp_write(target, replace=request.method == "PUT")
+    except ProtocolError as exc:
+        return _text(exc.status, exc.message)
+    except ParseError as exc:
+        return _text(400, f"The RDF does not parse: {exc}")
+    except (StoreError, ValueError) as exc:
+        return _failure(exc)
+
+
+def _graph_exists(graph: str) -> bool:
+    return get_store().ask(render("sparql/graph-exists", graph=iri(graph)))
+
+
+def _gsp_get(target: str | None) -> Response:
+    try:
+        media = conneg.negotiate(request.headers.get("Accept"), "graph")
+    except conneg.NotAcceptable as exc:
+        return _text(406, str(exc))
+    if media == conneg.HTML:
+        media = conneg.TURTLE
+    if target is not None and not _graph_exists(target):
+        return _text(404, f"No graph named <{target}>.")
+    store = get_store()
+    writer = conneg.writer_type("graph", media)
+    if target is None:
+        query_text, dataset = get_query("sparql/default-content"), {"default_graphs": []}
+    else:
+        query_text, dataset = render("sparql/graph-content", graph=iri(target)), {}
+
+    def work(deadline: float) -> bytes:
+        return store.execute(query_text, **dataset).serialize(writer)
+
+    body = _run(work)
+    response = Response(b"" if request.method == "HEAD" else body, content_type=conneg.content_type(media))
+    response.content_length = len(body)
+    return response
+
+
+def _upload() -> tuple[bytes, str]:
+    media = request.mimetype or ""
+    syntax = syntax_of(media)
+    if syntax is None:
+        raise ProtocolError(415, f"send RDF as one of: {', '.join(sorted(_UPLOAD_TYPES))} "
+                            f"(got {media or 'no Content-Type'})")
+    return request.get_data(cache=False), syntax
+
+
+_UPLOAD_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
+                 "application/trig", "application/n-quads")
+
+
+def _gsp_write(target: str | None, replace: bool) -> Response:
+    data, syntax = _upload()
+    store = get_store()
+    verb = "PUT" if replace else "POST"
+    if target is None:
+        triples = to_ntriples(data, syntax, get_settings().base).decode("utf-8")
+        name = "sparql/replace-default" if replace else "sparql/add-default"
+        store.update(render(name, triples=triples))
+        return Response(status=204)
+    existed = _graph_exists(target)
+    provenance = Provenance.now(source=f"HTTP {verb} by token holder")
+    if replace or not existed:
+        store.replace_graph_data(target, data, syntax, target, provenance)
+    else:
+        current = store.execute(render("sparql/graph-content", graph=iri(target))).serialize(
+            conneg.NTRIPLES)
+        added = to_ntriples(data, syntax, target)
+        store.replace_graph_data(target, current + b"\n" + added, "ntriples", target, provenance)
+    return Response(status=204 if existed else 201)
+
+
+def _gsp_delete(target: str | None) -> Response:
+    store = get_store()
+    if target is None:
+        store.update(get_query("sparql/clear-default"))
+        return Response(status=204)
+    if not store.drop_graph(target):
+        return _text(404, f"No graph named <{target}>.")
+    return Response(status=204)
