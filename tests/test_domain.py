@@ -288,3 +288,17 @@ def test_approving_body_follows_from_the_decision(inferred_store: Store, setting
     assert {(r["product"].rsplit("/", 1)[1], r["body"].rsplit("/", 1)[1]) for r in rows} == {
         ("ladeinfrastruktur", "arkitekturboard"), ("datasaets-kvalitet", "arkitekturboard"),
         ("dcat-ap-dk", "arkitekturboard"), ("referencearkitektur-digitale-overblik", "arkitekturboard")}
+
+
+# --- published shapes -------------------------------------------------------------------------
+
+def test_catalogue_passes_semic_dcat_ap_shapes(settings: Settings) -> None:
+    """The catalogue content conforms to SEMIC's DCAT-AP 2.1.1 shapes (no violation)."""
+    import pyshacl
+
+    shapes = Graph().parse(shared_path("reference", "dcat-ap-2.1.1", "dcat-ap_2.1.1_shacl_shapes.ttl"))
+    data = Graph()
+    for path in OWN:
+        data.parse(path, publicID=settings.base)
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    assert conforms, text
