@@ -1,0 +1,231 @@
+"""Word agendas (.docx) into blocks, with python-docx.
+
+The secretariat writes agendas in Word, so the structure is in paragraph
+styles (``Heading n``/``Overskrift n``, list styles, ``TOC n``, ``Footnote
+Text``), in numbering (``w:numPr``) and in run formatting (a wholly bold line
+used as a heading, superscript footnote markers).  Real Word footnotes
+(``footnotes.xml``) are read too and placed right after the paragraph that
+refers to them.  Tables (a header laid out in a table) become one block per row.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from kg.ingest.agenda_blocks import AgendaError, Block, BlockKind, Document, tidy, toc_entry
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _q(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return "{" + {"w": _W, "r": _R}[prefix] + "}" + local
+
+
+def _style_kind(name: str) -> tuple[BlockKind | None, int]:
+    """What a paragraph style says the paragraph is (English and Danish Word style names)."""
+    lower = name.strip().lower()
+    if heading := re.fullmatch(r"(?:heading|overskrift)\s*(\d)", lower):
+        return "heading", int(heading.group(1))
+    if lower in {"title", "titel"}:
+        return "heading", 1
+    if re.fullmatch(r"(?:toc|indholdsfortegnelse)\s*\d*", lower):
+        return "toc", 0
+    if lower in {"footnote text", "fodnotetekst"}:
+        return "footnote", 0
+    if lower.startswith(("list bullet", "opstilling med punkttegn")):
+        return "bullet", 0
+    if lower.startswith(("list number", "opstilling med tal")):
+        return "number", 0
+    return None, 0
+
+
+def _bool_attr(element: Any, tag: str) -> bool | None:
+    """A run property like ``w:b``: present and not switched off."""
+    if element is None:
+        return None
+    found = element.find(_q(tag))
+    if found is None:
+        return None
+    return found.get(_q("w:val")) not in {"0", "false", "off"}
+
+
+class _Reader:
+    """Walks the document body in order and turns paragraphs and table rows into blocks."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.blocks: list[Block] = []
+        self.count = 0
+        self.number_run = 0
+        self.footnotes = self._footnote_texts()
+        self.numbering_formats = self._numbering_formats()
+
+    def _footnote_texts(self) -> dict[str, str]:
+        """Text of each real footnote, by id (separators, ids -1 and 0, are skipped)."""
+        for part in self.document.part.package.parts:
+            if str(part.partname).endswith("/footnotes.xml"):
+                from lxml import etree
+
+                root = etree.fromstring(part.blob)
+                texts = {}
+                for note in root.iter(_q("w:footnote")):
+                    ident = note.get(_q("w:id"))
+                    if ident in {"-1", "0"}:
+                        continue
+                    texts[ident] = tidy("".join(t.text or "" for t in note.iter(_q("w:t"))))
+                return texts
+        return {}
+
+    def _numbering_formats(self) -> dict[str, str]:
+        """``numId`` → the format of its first level (``bullet``, ``decimal`` …)."""
+        try:
+            numbering = self.document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return {}
+        abstract = {}
+        for node in numbering.iter(_q("w:abstractNum")):
+            fmt = node.find(f"{_q('w:lvl')}/{_q('w:numFmt')}")
+            abstract[node.get(_q("w:abstractNumId"))] = fmt.get(_q("w:val")) if fmt is not None else ""
+        formats = {}
+        for node in numbering.iter(_q("w:num")):
+            ref = node.find(_q("w:abstractNumId"))
+            if ref is not None:
+                formats[node.get(_q("w:numId"))] = abstract.get(ref.get(_q("w:val")), "")
+        return formats
+
+    def run(self) -> list[Block]:
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        for child in self.document.element.body.iterchildren():
+            if child.tag == _q("w:p"):
+                self.paragraph(Paragraph(child, self.document._body))
+            elif child.tag == _q("w:tbl"):
+                self.table(Table(child, self.document._body))
+        return self.blocks
+
+    def _runs(self, paragraph: Any) -> tuple[str, list[str], list[str], bool, bool]:
+        """Text, links, footnote labels and whether all visible text is bold / italic."""
+        from docx.text.run import Run
+
+        parts: list[str] = []
+        links: list[str] = []
+        notes: list[str] = []
+        bold_all = italic_all = True
+        seen_text = False
+        style_font = paragraph.style.font if paragraph.style is not None else None
+        for r in paragraph._p.iter(_q("w:r")):
+            note = r.find(_q("w:footnoteReference"))
+            if note is not None:
+                notes.append(note.get(_q("w:id")))
+                continue
+            props = r.find(_q("w:rPr"))
+            align = props.find(_q("w:vertAlign")) if props is not None else None
+            text = Run(r, paragraph).text
+            if align is not None and align.get(_q("w:val")) == "superscript" and text.strip().isdigit():
+                notes.append(text.strip())
+                continue
+            parent = r.getparent()
+            if parent is not None and parent.tag == _q("w:hyperlink"):
+                rid = parent.get(_q("r:id"))
+                if rid and rid in paragraph.part.rels:
+                    target = paragraph.part.rels[rid].target_ref
+                    if target and target not in links:
+                        links.append(target)
+            parts.append(text)
+            if text.strip():
+                seen_text = True
+                bold = _bool_attr(props, "w:b")
+                italic = _bool_attr(props, "w:i")
+                if bold is None:
+                    bold = bool(style_font is not None and style_font.bold)
+                if italic is None:
+                    italic = bool(style_font is not None and style_font.italic)
+                bold_all = bold_all and bold
+                italic_all = italic_all and italic
+        return "".join(parts), links, notes, seen_text and bold_all, seen_text and italic_all
+
+    def paragraph(self, paragraph: Any) -> None:
+        self.count += 1
+        raw, links, notes, strong, emphasis = self._runs(paragraph)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        kind, level = _style_kind(style)
+        ppr = paragraph._p.pPr
+        if kind is None and ppr is not None:
+            outline = ppr.find(_q("w:outlineLvl"))
+            value = outline.get(_q("w:val"), "9") if outline is not None else "9"
+            if value.isdigit() and int(value) < 9:
+                kind, level = "heading", int(value) + 1
+            num = ppr.find(_q("w:numPr"))
+            if kind is None and num is not None:
+                ident = num.find(_q("w:numId"))
+                fmt = self.numbering_formats.get(ident.get(_q("w:val")) if ident is not None else "", "")
+                kind = "bullet" if fmt in {"bullet", ""} else "number"
+        text = tidy(raw)
+        if kind == "toc":
+            entry = toc_entry(raw)
+            if entry is not None:
+                self._add(Block("toc", entry[1], self.count, label=entry[0], page=entry[2]))
+            elif text:
+                self._add(Block("para", text, self.count))
+            return
+        if kind == "footnote":
+            labelled = re.fullmatch(r"(\d{1,3})\s+(.+)", text, re.DOTALL)
+            label, body = (labelled.group(1), labelled.group(2)) if labelled else ("", text)
+            if body:
+                self._add(Block("footnote", body, self.count, label=label, links=links))
+            return
+        if not text:
+            return
+        block = Block(kind or "para", text, self.count, level=level, strong=strong, emphasis=emphasis,
+                      links=links, notes=notes)
+        if kind == "number":
+            self.number_run += 1
+            block.label = str(self.number_run)
+        self._add(block)
+        for ident in notes:
+            if ident in self.footnotes:
+                self._add(Block("footnote", self.footnotes[ident], self.count, label=ident,
+                                links=re.findall(r"https?://\S+", self.footnotes[ident])))
+
+    def _add(self, block: Block) -> None:
+        if block.kind != "number":
+            self.number_run = 0
+        self.blocks.append(block)
+
+    def table(self, table: Any) -> None:
+        for row in table.rows:
+            self.count += 1
+            cells: list[str] = []
+            seen: set[int] = set()
+            for cell in row.cells:
+                if id(cell._tc) in seen:
+                    continue
+                seen.add(id(cell._tc))
+                text = tidy(" ".join(p.text for p in cell.paragraphs))
+                if text:
+                    cells.append(text)
+            if cells:
+                self._add(Block("para", " ".join(cells), self.count))
+
+
+def read_docx(path: Path) -> Document:
+    """Read a .docx into blocks; a file Word could not have written raises :class:`AgendaError`."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+        blocks = _Reader(document).run()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:
+        raise AgendaError(f"not a readable Word document (.docx): {type(exc).__name__}") from None
+    except Exception as exc:  # lxml raises its own syntax errors for corrupt XML parts
+        if type(exc).__module__.startswith("lxml"):
+            raise AgendaError("not a readable Word document (.docx): damaged XML inside") from None
+        raise
+    return Document(blocks, "paragraph")
