@@ -105,8 +105,8 @@ def _failure(exc: Exception) -> Response:
 
 # -- the query endpoint --------------------------------------------------------------------------
 
-@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])
-@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS"])  # the W3C tests' spelling
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])  # registered first: url_for builds this
 def query() -> Response:
     """SPARQL 1.1 Protocol query operation; without a query, the description or the query page."""
     if request.method == "OPTIONS":
@@ -174,8 +174,10 @@ def _html_answer(parsed: QueryRequest, kind: str) -> Response:
     except (StoreError, ValueError) as exc:
         failed = _failure(exc)
         status, error = failed.status_code, failed.get_data(as_text=True).strip()
-    html = render_template("sparql.html", **_page_context(parsed.query), table=table, boolean=boolean,
-                           graph_text=graph_text, error=error, truncated=truncated, answered=True)
+    context = _page_context(parsed.query)
+    context.update(table=table, boolean=boolean, graph_text=graph_text, error=error, truncated=truncated,
+                   answered=True)
+    html = render_template("sparql.html", **context)
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
     if truncated:
         response.headers["X-KG-Truncated"] = "true"
