@@ -10,9 +10,13 @@ store with their types and labels.  Two questions are asked of it:
   than a reported miss.
 * **mentions**: where a label occurs in an item's text as a whole word
   (``KP`` in "(KP)" but not in "KPI"), with a Danish genitive ``s`` or
-  definite ending allowed after it ("KOMBITs", "Arkitekturboardet").  Labels
-  are matched case-sensitively apart from the first letter, so that the
-  abbreviations (KY, KSD, DIS, SKI …) never match ordinary words.
+  definite ending allowed after it ("KOMBITs", "Arkitekturboardet").
+  Abbreviations (labels without lower-case letters: KY, KSD, DIS, SKI …) are
+  matched case-sensitively, so they never match ordinary words; names are
+  matched without regard to case ("digital post" is Digital Post).  People
+  are matched on their full names.
+* **document types**: the concepts of the document-type scheme, whose Danish
+  labels an attachment title may name ("Præsentation af …", "Hørings svar …").
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ LABELS = (SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, FOAF.name)
 ORGANISATION_TYPES = {ORG.Organization, ORG.FormalOrganization, ORG.OrganizationalUnit,
                       FOAF.Organization, KG.GoverningBody, BESLUIT.Bestuursorgaan}
 PRODUCT_TYPES = {KG.ArchitectureProduct}
+#: Concepts of this scheme are document types, not things an item mentions.
+DOCUMENT_TYPE_SCHEME = "/id/concept/document-type"
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-ZÆØÅ][A-ZÆØÅ0-9]{1,7}(?![\w])")
 
 
@@ -51,6 +57,7 @@ class KnownIndex:
     labels: list[_Label] = field(default_factory=list)
     products: dict[str, set[URIRef]] = field(default_factory=dict)
     organisations: dict[str, set[URIRef]] = field(default_factory=dict)
+    document_types: dict[str, URIRef] = field(default_factory=dict)
     given: bool = False
 
     @classmethod
@@ -59,12 +66,18 @@ class KnownIndex:
         if known is None:
             return index
         seen: set[tuple[URIRef, str]] = set()
+        for concept, scheme in known.subject_objects(SKOS.inScheme):
+            if str(scheme).endswith(DOCUMENT_TYPE_SCHEME) and isinstance(concept, URIRef):
+                for label in known.objects(concept, SKOS.prefLabel):
+                    index.document_types[normalise(str(label)).replace(" ", "")] = concept
         for predicate in LABELS:
             for subject, label in known.subject_objects(predicate):
                 if not isinstance(subject, URIRef):
                     continue
                 text = " ".join(str(label).split())
                 types = set(known.objects(subject, RDF.type))
+                if SKOS.Concept in types:
+                    continue
                 if types & PRODUCT_TYPES:
                     index.products.setdefault(normalise(text), set()).add(subject)
                 if types & ORGANISATION_TYPES:
@@ -83,6 +96,15 @@ class KnownIndex:
     def organisation(self, name: str) -> URIRef | None:
         found = self.organisations.get(normalise(name), set())
         return next(iter(found)) if len(found) == 1 else None
+
+    def document_type(self, title: str) -> URIRef | None:
+        """The document type a title names: one word, or two written apart ("Hørings svar")."""
+        words = [w for w in normalise(title).split() if w]
+        for i, word in enumerate(words):
+            for candidate in (word, word + words[i + 1] if i + 1 < len(words) else None):
+                if candidate and candidate in self.document_types:
+                    return self.document_types[candidate]
+        return None
 
     def mentions(self, text: str) -> tuple[set[URIRef], list[tuple[int, int]]]:
         """The resources whose labels occur in the text, and where (for the unmatched report)."""
@@ -107,8 +129,7 @@ class KnownIndex:
 
 
 def _pattern(label: str) -> re.Pattern[str]:
-    first, rest = label[0], re.escape(label[1:])
-    head = f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.isalpha() else re.escape(first)
     abbreviation = label.upper() == label
     endings = r"(?:s|'s|’s|')?" if abbreviation or " " in label else r"(?:s|'s|’s|'|et|ets|en|ens)?"
-    return re.compile(rf"(?<![\w]){head}{rest}{endings}(?![\w])")
+    flags = 0 if abbreviation else re.IGNORECASE
+    return re.compile(rf"(?<![\w]){re.escape(label)}{endings}(?![\w])", flags)

@@ -19,7 +19,17 @@ Choices this module makes (documented here because the model leaves them open):
   ``rdfs:seeAlso`` of the item, links in an attachment line of the attachment;
 * an attachment's ``dct:date`` is a full ``xsd:date`` where the title writes a
   day ("af 16.08.23"), an ``xsd:gYearMonth`` where it writes only a month
-  ("September 2023"), and absent otherwise.
+  ("September 2023"), and absent otherwise; its ``dct:type`` is the document
+  type its title names ("Præsentation af …"), or ``henvisning`` for a line
+  that only points to a web address (its ``foaf:page``); its ``dct:creator``
+  is an organisation the title cites as author, in the two ways titles do:
+  a comma-separated segment ("…, KOMBIT, november 2023") or the organisation
+  before a document-type word ("KOMBIT strategi 2023+");
+* resources the agenda gives no name get a Danish label built from their keys,
+  in the curated data's wording: "Indstilling 1 til punkt 2.2", "Sag
+  SAG-2022-04763", "Arkitekturboardets 18. møde, 31. oktober 2023" and
+  "Arkitekturboardet 31. oktober 2023, 2: {listed title}" (the definite form
+  "Arkitekturboardet" is the one the item's text uses; without it, the name).
 """
 
 from __future__ import annotations
@@ -148,6 +158,10 @@ class Builder:
             self.add(s, SCHEMA.position, Literal(position))
             if section.title:
                 self.add(s, DCTERMS.title, da(section.title))
+            for item in self.agenda.items:
+                if item.section == section.number:
+                    member = self.minter.agenda_item(self.body, self.key, item.number)
+                    self.add(s, KG.sectionItem, URIRef(member))
         for position, item in enumerate(self.agenda.items, start=1):
             self._item(item, position)
         self.outcome.unmatched_mentions = sorted(self.unmatched)
@@ -171,11 +185,12 @@ class Builder:
             self.add(i, KG.case, case)
             self.add(case, RDF.type, KG.Case)
             self.add(case, DCTERMS.identifier, Literal(number))
+            self.add(case, RDFS.label, da(f"Sag {number}"))
         for name in item.officers:
             person = URIRef(self.minter.person(name))
             self.add(i, KG.responsibleOfficer, person)
             self.add(person, RDF.type, FOAF.Person)
-            self.add(person, FOAF.name, Literal(name))
+            self.add(person, FOAF.name, da(name))
         if item.officer_missing:
             self.outcome.missing.append(f"{item.number} ansvarlig")
         for key, part in item.parts.items():
@@ -227,6 +242,7 @@ class Builder:
             self.add(i, KG.hasRecommendation, r)
             self.add(r, RDF.type, KG.Recommendation)
             self.add(r, SCHEMA.position, Literal(ordinal))
+            self.add(r, RDFS.label, da(f"Indstilling {ordinal} til punkt {item.number}"))
             self.add(r, RDF.value, da(block.text))
             if (kind := recommendation_kind(block.text)) is not None:
                 self.add(r, KG.recommendationKind, URIRef(self.minter.concept("recommendation-kind", kind)))
@@ -252,8 +268,28 @@ class Builder:
                 self.add(a, DCTERMS.date, Literal(days[0][0].isoformat(), datatype=XSD.date))
             elif month := month_year(block.text):
                 self.add(a, DCTERMS.date, Literal(f"{month[0]:04d}-{month[1]:02d}", datatype=XSD.gYearMonth))
+            kind = self.known.document_type(block.text)
+            if kind is None and block.links and self.known.document_types:
+                kind = URIRef(self.minter.concept("document-type", "henvisning"))
+            if kind is not None:
+                self.add(a, DCTERMS.type, kind)
+            for creator in self._creators(block.text):
+                self.add(a, DCTERMS.creator, creator)
             for link in block.links:
-                self._see_also(a, link, block.line)
+                if _URL.match(link):
+                    self.add(a, FOAF.page, URIRef(link))
+                else:
+                    self._see_also(a, link, block.line)
+
+    def _creators(self, title: str) -> list[URIRef]:
+        """Organisations a title cites as its author ("…, KOMBIT, november 2023", "KOMBIT strategi …")."""
+        found = [self.known.organisation(segment) for segment in title.split(",")[1:]]
+        words = title.split()
+        for i in range(1, len(words)):
+            if self.known.document_type(words[i]) is not None:
+                found.append(self.known.organisation(" ".join(words[:i])))
+                break
+        return sorted({f for f in found if f is not None})
 
     def _footnotes(self, item: Item, i: URIRef) -> None:
         labels = {f.label for f in item.footnotes}
@@ -280,7 +316,7 @@ class Builder:
         for board in meetings:
             self._board_meeting(item, i, board)
 
-    def _board_slug(self, item: Item, written: str) -> tuple[URIRef, str]:
+    def _board_slug(self, item: Item, written: str) -> tuple[URIRef, str, str]:
         """The reporting body: "Arkitekturboards" is the genitive of the body called Arkitekturboard."""
         candidates = [written]
         if written.endswith("s"):
@@ -288,17 +324,28 @@ class Builder:
         for name in candidates:
             if (found := self.known.organisation(name)) is not None:
                 prefix = self.minter.org("")
-                return found, str(found)[len(prefix):] if str(found).startswith(prefix) else slugify(name)
+                slug = str(found)[len(prefix):] if str(found).startswith(prefix) else slugify(name)
+                return found, slug, name
         text = " ".join(b.text for b in item.blocks())
         name = next((c for c in candidates if re.search(rf"(?<!\w){re.escape(c)}(?!\w)", text)), written)
-        return URIRef(self.minter.org(slugify(name))), slugify(name)
+        return URIRef(self.minter.org(slugify(name))), slugify(name), name
+
+    def _definite(self, item: Item, name: str) -> str:
+        """The body's name in the definite form the item's text uses ("Arkitekturboardet"), else as is."""
+        text = " ".join(b.text for b in item.blocks())
+        match = re.search(rf"(?<!\w){re.escape(name)}(?:et|en)(?!\w)", text)
+        return match.group(0) if match else name
 
     def _board_meeting(self, item: Item, i: URIRef, board: BoardMeeting) -> None:
-        org, slug = self._board_slug(item, board.body)
+        org, slug, name = self._board_slug(item, board.body)
         day = board.day.isoformat()
         m = URIRef(self.minter.meeting(slug, day))
+        name = self._definite(item, name)
+        when = danish_long(board.day)
         self.add(i, KG.reportsOn, m)
         self.add(m, RDF.type, BESLUIT.Zitting)
+        number = f"{board.ordinal}. " if board.ordinal is not None else ""
+        self.add(m, DCTERMS.title, da(f"{name}s {number}møde, {when}"))
         self.add(m, BESLUIT.isGehoudenDoor, org)
         self.add(m, BESLUIT.geplandeStart, Literal(day, datatype=XSD.date))
         if board.ordinal is not None:
@@ -307,6 +354,7 @@ class Builder:
             d = URIRef(self.minter.decision(slug, day, str(proposal.position)))
             self.add(d, RDF.type, BESLUIT.Besluit)
             self.add(d, SCHEMA.position, Literal(proposal.position))
+            self.add(d, RDFS.label, da(f"{name} {when}, {proposal.position}: {proposal.title}"))
             self.add(d, KG.decidedAt, m)
             self.add(d, KG.proposalTitle, da(proposal.title))
             if proposal.outcome is not None:
