@@ -363,6 +363,63 @@ def ingest_conceptlist(ctx: click.Context, file: Path, scheme: str | None, skip_
     click.echo(f"loaded  {file} -> {graph} ({triples} triples; {summary})", err=bool(fmt))
 
 
+# -- agendas ----------------------------------------------------------------------------------
+
+@ingest.command("agenda")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--body", default="it-arkitekturraadet", show_default=True,
+              help="Key (IRI slug) of the body whose agenda it is.")
+@click.option("--dry-run", is_flag=True, help="Read and report only; load nothing.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
+              help="Also print the agenda's graph on standard output in this syntax.")
+@click.option("--strict", is_flag=True, help="Load nothing if the agenda has any warning.")
+@click.pass_context
+def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt: str | None,
+                  strict: bool) -> None:
+    """Read a council agenda (.md or .docx) into its meeting, items and decisions, and load it.
+
+    The agenda replaces its own named graph all or nothing, with PROV (source,
+    sha256).  Products and mentions are linked to what the store already holds;
+    what could not be placed is reported as a warning with its line.
+    """
+    from rdflib import RDF
+
+    from kg.ingest.agenda import AgendaError, known_labels, read_agenda
+    from kg.loading import graph_for, relative_source
+    from kg.namespaces import BESLUIT
+    from kg.store.base import sha256_of
+
+    settings = _settings(ctx)
+    with _store(ctx) as store:
+        try:
+            result = read_agenda(file, settings, known=known_labels(store), body=body)
+        except AgendaError as exc:
+            raise click.ClickException(f"{file}: {exc}") from None
+        for warning in result.warnings:
+            click.echo(click.style("warning ", fg="yellow") + f"{file}: {warning}", err=True)
+        if result.missing:
+            click.echo(f"missing content: {', '.join(result.missing)}", err=True)
+        if result.unmatched_products:
+            click.echo(f"products not in the catalogue: {'; '.join(result.unmatched_products)}", err=True)
+        if result.unmatched_mentions:
+            click.echo(f"abbreviations no known resource has: {', '.join(result.unmatched_mentions)}",
+                       err=True)
+        if strict and result.warnings:
+            raise click.ClickException(f"{file}: {len(result.warnings)} warning(s) and --strict; "
+                                       "nothing loaded")
+        if fmt:
+            click.echo(result.graph.serialize(format="turtle" if fmt == "ttl" else "nt"), nl=False)
+        items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
+        summary = f"meeting {result.meeting}, {items} items"
+        if dry_run:
+            click.echo(f"checked {file}: {summary} ({len(result.graph)} triples); nothing loaded", err=True)
+            return
+        graph = graph_for(file, settings)
+        triples = store.replace_graph(graph, result.graph, source=relative_source(file, settings),
+                                      sha256=sha256_of(file))
+    click.echo(f"loaded  {file} -> {graph} ({triples} triples; {summary})", err=bool(fmt))
+
+
 @export.command("conceptlist")
 @click.argument("scheme")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
