@@ -71,6 +71,9 @@ class _Job(threading.Thread):
         try:
             self.result = self.work(self.deadline)
         except BaseException as exc:  # handed to the waiting thread, never lost
+            # Without its traceback: the frames hold the engine's result objects, which some engines
+            # (pyoxigraph) forbid dropping on another thread than the one that made them.
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
             self.error = exc
         finally:
             with self._lock:
