@@ -105,12 +105,22 @@ def _failure(exc: Exception) -> Response:
 
 # -- the query endpoint --------------------------------------------------------------------------
 
-@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS"])  # the W3C tests' spelling
-@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"])  # registered first: url_for builds this
+#: Methods routed to the views only to be refused there, in plain text, as the Protocol expects.
+_OTHER = ["PUT", "DELETE", "PATCH"]
+
+
+def _not_allowed(allowed: str) -> Response:
+    return _text(405, f"{request.method} is not allowed here; use {allowed}.", {"Allow": allowed})
+
+
+@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS", *_OTHER])  # the W3C tests' spelling
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", *_OTHER])  # first: url_for builds this
 def query() -> Response:
     """SPARQL 1.1 Protocol query operation; without a query, the description or the query page."""
     if request.method == "OPTIONS":
         return _preflight()
+    if request.method in _OTHER:
+        return _cors(_not_allowed("GET, POST"))
     return _cors(_query())
 
 
@@ -191,7 +201,7 @@ def _endpoint_url() -> str:
 
 def _description_or_page() -> Response:
     try:
-        media = conneg.negotiate(request.headers.get("Accept"), "description", request.args.get("format"))
+        media = conneg.negotiate(request.headers.get("Accept"), "description", request.args.getlist("format"))
     except conneg.NotAcceptable as exc:
         return _text(406, str(exc))
     if media == conneg.HTML:
@@ -264,9 +274,11 @@ def _refused() -> Response | None:
     return None
 
 
-@bp.route("/sparql/update", methods=["POST"])
+@bp.route("/sparql/update", methods=["GET", "POST", *_OTHER])
 def update() -> Response:
     """SPARQL 1.1 Protocol update operation (POST form or ``application/sparql-update``)."""
+    if request.method != "POST":
+        return _not_allowed("POST")
     refused = _refused()
     if refused is not None:
         return refused
@@ -309,9 +321,11 @@ def _target() -> str | None:
     return graph
 
 
-@bp.route("/sparql/graph", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+@bp.route("/sparql/graph", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"])
 def graph_store() -> Response:
     """SPARQL 1.1 Graph Store HTTP Protocol, indirect identification (``?graph=`` or ``?default``)."""
+    if request.method == "PATCH":
+        return _not_allowed("GET, HEAD, PUT, POST, DELETE")
     refused = _refused()
     if refused is not None:
         return refused

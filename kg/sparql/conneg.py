@@ -121,19 +121,23 @@ def quality(ranges: list[MediaRange], media_type: str) -> float:
     return best_q if best >= 0 else 0.0
 
 
-def negotiate(accept: str | None, kind: str, format_override: str | None = None) -> str:
+def negotiate(accept: str | None, kind: str, format_override: str | list[str] | None = None) -> str:
     """The media type to answer with: returns the offer written to the client as it asked for it.
 
-    Raises :class:`NotAcceptable` when nothing offered is acceptable or ``format=`` names a
-    format this kind of answer cannot be written in.
+    ``format_override`` holds the ``format=`` values; some clients (SPARQLWrapper) send several,
+    names and media types, even comma-separated lists: the first one available wins.
+    Raises :class:`NotAcceptable` when nothing offered is acceptable or ``format=`` names no
+    format this kind of answer can be written in.
     """
     offers = OFFERS[kind]
-    if format_override:
-        wanted = format_override.strip().lower()
-        media = FORMAT_NAMES[kind].get(wanted, wanted)
-        if media in offers:
-            return media
-        raise NotAcceptable(f"format {format_override!r} is not available for this answer; "
+    values = [format_override] if isinstance(format_override, str) else list(format_override or [])
+    wanted = [w.strip().lower() for value in values for w in value.split(",") if w.strip()]
+    if wanted:
+        for name in wanted:
+            media = FORMAT_NAMES[kind].get(name, name)
+            if media in offers:
+                return media
+        raise NotAcceptable(f"format {', '.join(values)!r} is not available for this answer; "
                             f"use one of: {', '.join(sorted(FORMAT_NAMES[kind]))}")
     ranges = parse_accept(accept)
     if not ranges:

@@ -38,7 +38,7 @@ class QueryRequest:
     form: str
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
-    format: str | None = None
+    format: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         raise ProtocolError(400, "this is the query endpoint; send updates by POST to /sparql/update")
     if method in ("GET", "HEAD"):
         query = _one("query", args)
-        fmt = _one("format", args)
+        fmt = list(args.get("format", []))
         if query is None:
             return None
     elif method == "POST":
@@ -114,7 +114,7 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         else:
             raise ProtocolError(415, f"POST a query as {FORM} or {SPARQL_QUERY}, "
                                 f"not {kind or 'a body without Content-Type'}")
-        fmt = _one("format", args, form)
+        fmt = [*args.get("format", []), *form.get("format", [])]
     else:
         raise ProtocolError(405, f"the query endpoint answers GET and POST, not {method}")
     if not query.strip():
