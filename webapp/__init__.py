@@ -30,10 +30,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
-    from webapp import catalog, core, sparql
+    from webapp import browse, catalog, core, i18n, search, sparql
 
     app.register_blueprint(core.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(search.bp)
+    i18n.init_app(app)
     core.register_error_handlers(app)
     return app

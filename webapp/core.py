@@ -1,25 +1,30 @@
-"""Home page, health check and error pages."""
+"""Home page, health check and error pages (the home page's content comes from :mod:`kg.pages.overview`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kg.queries import get_query
+from kg.pages import overview
+from kg.pages.labels import Labeller
 from kg.store import StoreError, StoreUnavailable
-from webapp.context import get_settings, get_store
+from webapp.context import get_store
+from webapp.i18n import current_language
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
 def home() -> str:
-    """What kg holds, at a glance."""
+    """What kg holds: counts, latest meetings and decisions, products by status, quality, a search box."""
     store = get_store()
-    counts = {row["kind"].toPython(): int(row["n"].toPython())
-              for row in store.select(get_query("web/home-counts"))}
-    graphs = [g for g in store.graphs() if g.source]
-    return render_template("home.html", counts=counts, graphs=graphs, settings=get_settings())
+    labeller = Labeller(store, current_language())
+    meeting_rows = overview.meetings(store, labeller)
+    return render_template(
+        "home.html", counts=overview.counts(store, labeller), meetings=meeting_rows,
+        decisions=overview.latest_decisions(store, labeller, meeting_rows),
+        products=overview.products(store, labeller), dimensions=overview.quality_overview(store, labeller),
+    )
 
 
 @bp.get("/healthz")

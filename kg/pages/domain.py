@@ -1,0 +1,632 @@
+"""Pages shaped for the domain: the sections a meeting, an item, a case, a decision, a product,
+a dataset, a concept scheme, a concept or an agent shows on top of the generic page.
+
+Each section is one query from ``kg/queries/browse/`` with the page's IRIs bound first
+(``VALUES``), so its cost does not grow with the store.  Sections hold :class:`Term`
+objects (IRI + label in the reader's language) and plain strings; the templates lay
+them out.  A section that finds nothing is left out, so pages show what exists and
+degrade gracefully while parts of the graph are still being loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.iris import Minter
+from kg.namespaces import (
+    BESLUIT,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    KG,
+    MDL,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SH,
+    SKOS,
+)
+from kg.pages.labels import Labeller, literal_in
+from kg.pages.model import Label, ResourcePage, Term
+from kg.queries import iri, render
+from kg.store.base import Store
+
+#: The page kind of each type; the first type of a resource found here decides its page.
+KINDS: tuple[tuple[str, str], ...] = (
+    (str(BESLUIT.Zitting), "meeting"), (str(BESLUIT.Agendapunt), "item"), (str(KG.Case), "case"),
+    (str(BESLUIT.Besluit), "decision"), (str(KG.ArchitectureProduct), "product"),
+    (str(DCAT.Dataset), "dataset"), (str(DCAT.DataService), "dataset"),
+    (str(SKOS.ConceptScheme), "scheme"), (str(SKOS.Concept), "concept"),
+    (str(KG.GoverningBody), "organisation"), (str(ORG.Organization), "organisation"),
+    (str(FOAF.Organization), "organisation"), (str(FOAF.Person), "person"), (str(OWL.Ontology), "ontology"),
+)
+
+#: The agenda item's text sections, in the order the agenda prints them.
+ITEM_TEXTS = (str(KG.background), str(KG.recommendationText), str(KG.caseDescription))
+SEVERITIES = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
+
+
+def kind_of(types: list[str]) -> str:
+    present = set(types)
+    return next((kind for cls, kind in KINDS if cls in present), "resource")
+
+
+@dataclass
+class Recommendation:
+    term: Term
+    text: str
+    kind: Term | None = None
+
+
+@dataclass
+class Attachment:
+    term: Term
+    title: str
+    date: str | None = None
+
+
+@dataclass
+class AgendaItem:
+    """One row of an agenda (meeting page) or of a case's history (case page)."""
+
+    term: Term
+    number: str = ""
+    title: str = ""
+    position: int = 0
+    case: Term | None = None
+    case_id: str = ""
+    officers: list[Term] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    outcomes: list[Term] = field(default_factory=list)
+    meeting: Term | None = None
+    date: str = ""
+    body: Term | None = None
+    section: str = ""
+
+
+@dataclass
+class AgendaSection:
+    term: Term | None
+    number: str
+    title: str
+    position: int
+    items: list[AgendaItem] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    term: Term
+    position: int = 0
+    product: Term | None = None
+    proposal: str = ""
+    outcome: Term | None = None
+    meeting: Term | None = None
+    date: str = ""
+    body: Term | None = None
+    remarks: list[str] = field(default_factory=list)
+    reported_in: list[Term] = field(default_factory=list)
+
+
+@dataclass
+class QualityBar:
+    """One measured metric or declared rating; ``fraction`` (0..1) draws the bar, ``stars`` the rating."""
+
+    label: Term
+    dimension: Term | None
+    value: str
+    fraction: float | None = None
+    stars: int | None = None
+
+
+def _text(node: Node | None) -> str:
+    return "" if node is None else str(node)
+
+
+def _int(node: Node | None) -> int:
+    try:
+        return int(str(node))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _pick(literals: list[Node], lang: str) -> str:
+    chosen = literal_in([v for v in literals if isinstance(v, Literal)], lang)
+    return "" if chosen is None else str(chosen)
+
+
+def _date(node: Node | None) -> str:
+    """The date part of a date or date-time literal (what the pages print)."""
+    return _text(node)[:10]
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in number.split(".") if p)
+    except ValueError:
+        return (10**6,)
+
+
+# -- fetching facts in batches ------------------------------------------------------------------
+
+Facts = dict[str, dict[str, list[Node]]]
+
+
+def _batched(store: Store, query: str, key: str, nodes: list[str], predicates: list[URIRef]) -> Facts:
+    facts: Facts = defaultdict(lambda: defaultdict(list))
+    nodes = list(dict.fromkeys(nodes))
+    other = "o" if key == "s" else "s"
+    for start in range(0, len(nodes), 300):
+        text = render(query, nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
+                      predicates=" ".join(iri(str(p)) for p in predicates))
+        for row in store.select(text):
+            facts[str(row[key])][str(row["p"])].append(row[other])
+    return facts
+
+
+def forward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
+    """``facts[s][p]``: the values of each predicate on each node (one query, pairs bound first)."""
+    return _batched(store, "browse/node-values", "s", nodes, predicates) if nodes else defaultdict(
+        lambda: defaultdict(list))
+
+
+def backward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
+    """``facts[o][p]``: the resources whose predicate points at each node."""
+    return _batched(store, "browse/node-subjects", "o", nodes, predicates) if nodes else defaultdict(
+        lambda: defaultdict(list))
+
+
+def _iris(values: list[Node]) -> list[str]:
+    return [str(v) for v in values if isinstance(v, URIRef)]
+
+
+def _first(facts: Facts, s: str, p: URIRef) -> Node | None:
+    values = facts.get(s, {}).get(str(p), [])
+    return values[0] if values else None
+
+
+# -- agenda items (meeting, case) ---------------------------------------------------------------
+
+ITEM_PREDICATES = [KG.number, SCHEMA.position, DCTERMS.title, KG.inSection, KG.case, KG.responsibleOfficer,
+                   KG.hasRecommendation, KG.hasAttachment, KG.outcome]
+PART_PREDICATES = [DCTERMS.identifier, SCHEMA.position, RDF.value, KG.recommendationKind, DCTERMS.title,
+                   DCTERMS.date]
+
+
+def _outcomes(store: Store, item_iris: list[str], facts: Facts) -> dict[str, set[str]]:
+    """What came of each item: an outcome on it, on its treatment, or on a decision the treatment made."""
+    treatments = backward(store, item_iris, [DCTERMS.subject])
+    treatment_iris = [t for i in item_iris for t in _iris(treatments[i][str(DCTERMS.subject)])]
+    tfacts = forward(store, treatment_iris, [KG.outcome, PROV.generated])
+    generated = [d for t in treatment_iris for d in _iris(tfacts[t][str(PROV.generated)])]
+    dfacts = forward(store, generated, [KG.outcome])
+    out: dict[str, set[str]] = {}
+    for i in item_iris:
+        found = set(_iris(facts[i][str(KG.outcome)]))
+        for t in _iris(treatments[i][str(DCTERMS.subject)]):
+            found.update(_iris(tfacts[t][str(KG.outcome)]))
+            for d in _iris(tfacts[t][str(PROV.generated)]):
+                found.update(_iris(dfacts[d][str(KG.outcome)]))
+        out[i] = found
+    return out
+
+
+def agenda_items(store: Store, labeller: Labeller, item_iris: list[str]) -> dict[str, AgendaItem]:
+    """Agenda items with numbers, titles, cases, officers, recommendations, attachments and outcomes."""
+    lang = labeller.lang
+    facts = forward(store, item_iris, ITEM_PREDICATES)
+    parts = [v for i in item_iris for p in (KG.case, KG.hasRecommendation, KG.hasAttachment)
+             for v in _iris(facts[i][str(p)])]
+    details = forward(store, parts, PART_PREDICATES)
+    outcomes = _outcomes(store, item_iris, facts)
+    labeller.terms(item_iris + parts
+                   + [o for i in item_iris for o in _iris(facts[i][str(KG.responsibleOfficer)])]
+                   + [k for x in parts for k in _iris(details[x][str(KG.recommendationKind)])]
+                   + [o for found in outcomes.values() for o in found])
+    items: dict[str, AgendaItem] = {}
+    for i in item_iris:
+        f = facts[i]
+        term = labeller.term(i)
+        item = AgendaItem(term, number=_text(_first(facts, i, KG.number)),
+                          title=_pick(f[str(DCTERMS.title)], lang) or term.label.text,
+                          position=_int(_first(facts, i, SCHEMA.position)),
+                          section=_text(_first(facts, i, KG.inSection)))
+        cases = _iris(f[str(KG.case)])
+        if cases:
+            item.case = labeller.term(cases[0])
+            item.case_id = _text(_first(details, cases[0], DCTERMS.identifier))
+        item.officers = sorted((labeller.term(o) for o in _iris(f[str(KG.responsibleOfficer)])),
+                               key=lambda x: x.label.text)
+        recs = sorted(_iris(f[str(KG.hasRecommendation)]),
+                      key=lambda r: (_int(_first(details, r, SCHEMA.position)), r))
+        for r in recs:
+            kind = _first(details, r, KG.recommendationKind)
+            item.recommendations.append(Recommendation(
+                labeller.term(r), _pick(details[r][str(RDF.value)], lang),
+                labeller.term(str(kind)) if isinstance(kind, URIRef) else None))
+        atts = sorted(_iris(f[str(KG.hasAttachment)]),
+                      key=lambda a: (_int(_first(details, a, SCHEMA.position)), a))
+        item.attachments = [Attachment(labeller.term(a), _pick(details[a][str(DCTERMS.title)], lang),
+                                       _text(_first(details, a, DCTERMS.date)) or None) for a in atts]
+        item.outcomes = [labeller.term(o) for o in sorted(outcomes[i])]
+        items[i] = item
+    return items
+
+
+def _ordered(items: list[AgendaItem]) -> list[AgendaItem]:
+    return sorted(items, key=lambda it: (it.position or 10**6, _number_key(it.number), it.term.iri))
+
+
+def meeting_agenda(store: Store, meeting: str, labeller: Labeller) -> list[AgendaSection]:
+    """The agenda of a meeting in order, by section, each item with its details."""
+    top = forward(store, [meeting], [BESLUIT.behandelt, KG.hasSection])
+    section_iris = _iris(top[meeting][str(KG.hasSection)])
+    sections = forward(store, section_iris, [KG.sectionItem, KG.number, DCTERMS.title, SCHEMA.position])
+    listed = [i for s in section_iris for i in _iris(sections[s][str(KG.sectionItem)])]
+    item_iris = list(dict.fromkeys(_iris(top[meeting][str(BESLUIT.behandelt)]) + listed))
+    items = agenda_items(store, labeller, item_iris)
+    labeller.terms(section_iris)
+    placed: set[str] = set()
+    out = []
+    for s in section_iris:
+        listed = set(_iris(sections[s][str(KG.sectionItem)]))
+        members = [it for i, it in items.items() if i in listed or it.section == s]
+        placed.update(m.term.iri for m in members)
+        out.append(AgendaSection(labeller.term(s), _text(_first(sections, s, KG.number)),
+                                 _pick(sections[s][str(DCTERMS.title)], labeller.lang),
+                                 _int(_first(sections, s, SCHEMA.position)), _ordered(members)))
+    loose = [it for i, it in items.items() if i not in placed]
+    if loose:
+        out.append(AgendaSection(None, "", "", 10**6, _ordered(loose)))
+    return sorted(out, key=lambda s: (s.position or _number_key(s.number)[0], s.number))
+
+
+def meetings_of(store: Store, item_iris: list[str]) -> dict[str, str]:
+    """The meeting of each item (through besluit:behandelt, or its section's kg:hasSection)."""
+    direct = backward(store, item_iris, [BESLUIT.behandelt, KG.sectionItem])
+    out: dict[str, str] = {}
+    sections: dict[str, str] = {}
+    for i in item_iris:
+        meetings = _iris(direct[i][str(BESLUIT.behandelt)])
+        if meetings:
+            out[i] = meetings[0]
+        for s in _iris(direct[i][str(KG.sectionItem)]):
+            sections.setdefault(i, s)
+    missing = {i: s for i, s in sections.items() if i not in out}
+    if missing:
+        up = backward(store, list(missing.values()), [KG.hasSection])
+        for i, s in missing.items():
+            meetings = _iris(up[s][str(KG.hasSection)])
+            if meetings:
+                out[i] = meetings[0]
+    return out
+
+
+def case_items(store: Store, case: str, labeller: Labeller) -> list[AgendaItem]:
+    """Every item of a case across meetings, oldest meeting first."""
+    item_iris = _iris(backward(store, [case], [KG.case])[case][str(KG.case)])
+    items = agenda_items(store, labeller, item_iris)
+    meeting_of = meetings_of(store, item_iris)
+    mfacts = forward(store, list(meeting_of.values()), [BESLUIT.geplandeStart, BESLUIT.isGehoudenDoor])
+    labeller.terms(list(meeting_of.values()) + [b for m in meeting_of.values()
+                                                for b in _iris(mfacts[m][str(BESLUIT.isGehoudenDoor)])])
+    for i, item in items.items():
+        m = meeting_of.get(i)
+        if m is None:
+            continue
+        item.meeting = labeller.term(m)
+        item.date = _date(_first(mfacts, m, BESLUIT.geplandeStart))
+        body = _first(mfacts, m, BESLUIT.isGehoudenDoor)
+        item.body = labeller.term(str(body)) if isinstance(body, URIRef) else None
+    return sorted(items.values(), key=lambda i: (i.date, _number_key(i.number)))
+
+
+# -- decisions ----------------------------------------------------------------------------------
+
+def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller) -> list[Decision]:
+    """Decisions with meeting, date, body, what they approve, outcome, remarks, and the items reporting."""
+    lang = labeller.lang
+    decision_iris = list(dict.fromkeys(decision_iris))
+    facts = forward(store, decision_iris, [SCHEMA.position, KG.approves, KG.proposalTitle, KG.outcome,
+                                           KG.decidedAt, KG.remark])
+    meetings = [m for d in decision_iris for m in _iris(facts[d][str(KG.decidedAt)])]
+    mfacts = forward(store, meetings, [BESLUIT.geplandeStart, BESLUIT.isGehoudenDoor])
+    reporters = backward(store, meetings, [KG.reportsOn])
+    labeller.terms(decision_iris + meetings
+                   + [x for d in decision_iris for p in (KG.approves, KG.outcome)
+                      for x in _iris(facts[d][str(p)])]
+                   + [x for m in meetings for x in _iris(mfacts[m][str(BESLUIT.isGehoudenDoor)])]
+                   + [x for m in meetings for x in _iris(reporters[m][str(KG.reportsOn)])])
+    out = []
+    for d in decision_iris:
+        f = facts[d]
+        dec = Decision(labeller.term(d), position=_int(_first(facts, d, SCHEMA.position)),
+                       proposal=_pick(f[str(KG.proposalTitle)], lang))
+        products, outcome = _iris(f[str(KG.approves)]), _iris(f[str(KG.outcome)])
+        dec.product = labeller.term(products[0]) if products else None
+        dec.outcome = labeller.term(outcome[0]) if outcome else None
+        remarks = [v for v in f[str(KG.remark)] if isinstance(v, Literal)]
+        dec.remarks = [str(v) for v in ([v for v in remarks if (v.language or "") == lang] or remarks)]
+        ms = _iris(f[str(KG.decidedAt)])
+        if ms:
+            m = ms[0]
+            dec.meeting, dec.date = labeller.term(m), _date(_first(mfacts, m, BESLUIT.geplandeStart))
+            body = _first(mfacts, m, BESLUIT.isGehoudenDoor)
+            dec.body = labeller.term(str(body)) if isinstance(body, URIRef) else None
+            dec.reported_in = [labeller.term(i) for i in sorted(set(_iris(reporters[m][str(KG.reportsOn)])))]
+        out.append(dec)
+    return sorted(out, key=lambda d: (d.date, d.position, d.term.iri))
+
+
+def meeting_decisions(store: Store, meetings: list[str], labeller: Labeller) -> list[Decision]:
+    """The decisions taken at these meetings, in date and list order."""
+    found = backward(store, meetings, [KG.decidedAt])
+    decisions = [d for m in meetings for d in _iris(found[m][str(KG.decidedAt)])]
+    return decisions_detail(store, decisions, labeller)
+
+
+def product_approvals(store: Store, product: str, labeller: Labeller) -> list[Decision]:
+    """Who approved a product, when, with which outcome and remarks, and which item reported it."""
+    out = forward(store, [product], [KG.approvedBy])[product][str(KG.approvedBy)]
+    back = backward(store, [product], [KG.approves])[product][str(KG.approves)]
+    return decisions_detail(store, _iris(out) + _iris(back), labeller)
+
+
+# -- quality and validation ---------------------------------------------------------------------
+
+def _fraction(value: str) -> float | None:
+    """A measured value as 0..1 where it is one (booleans, ratios, percentages written as 0-100)."""
+    if value in ("true", "false"):
+        return 1.0 if value == "true" else 0.0
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    if 0 <= number <= 1:
+        return float(number)
+    return None
+
+
+def quality(store: Store, resource: str, labeller: Labeller) -> dict[str, list[QualityBar]]:
+    """A resource's measured metrics (bars) and declared ratings (stars)."""
+    rows = store.select(render("browse/quality", s=iri(resource)))
+    labeller.terms([str(r[k]) for r in rows for k in ("metric", "dimension") if isinstance(r.get(k), URIRef)])
+    measured, declared = [], []
+    for row in rows:
+        value = _text(row.get("value"))
+        dimension = labeller.term(str(row["dimension"])) if isinstance(row.get("dimension"), URIRef) else None
+        if str(row["kind"]) == "measurement":
+            metric = row.get("metric")
+            label = labeller.term(str(metric)) if isinstance(metric, URIRef) else Term("", Label("?"), False)
+            measured.append(QualityBar(label, dimension, value, fraction=_fraction(value)))
+        elif dimension is not None:
+            stars = None
+            try:
+                stars = max(0, min(5, round(float(value)))) if value else None
+            except ValueError:
+                stars = None
+            declared.append(QualityBar(dimension, dimension, value, stars=stars))
+    measured.sort(key=lambda b: ((b.dimension.label.text if b.dimension else "~"), b.label.label.text))
+    declared.sort(key=lambda b: b.label.label.text)
+    return {"measured": measured, "declared": declared}
+
+
+@dataclass
+class Finding:
+    severity: str
+    path: Term | None
+    message: str
+    value: str = ""
+
+
+def validation_for(store: Store, resource: str, labeller: Labeller) -> list[Finding]:
+    """The latest validation findings about one resource, most severe first."""
+    graph = Minter(store.base_iri).validation_graph()
+    rows = store.select(render("browse/validation-for", graph=iri(graph), s=iri(resource)))
+    messages: dict[str, list[Node]] = defaultdict(list)
+    first: dict[str, dict[str, Node]] = {}
+    for row in rows:
+        key = str(row["result"])
+        first.setdefault(key, row)
+        if row.get("message") is not None:
+            messages[key].append(row["message"])
+    labeller.terms([str(r["path"]) for r in first.values() if r.get("path") is not None])
+    findings = [Finding(SEVERITIES.get(str(r["severity"]), "info"),
+                        labeller.term(str(r["path"])) if r.get("path") is not None else None,
+                        _pick(messages[k], labeller.lang), _text(r.get("value")))
+                for k, r in first.items()]
+    order = {"violation": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: (order[f.severity], f.path.label.text if f.path else "", f.message))
+
+
+def validated(store: Store) -> bool:
+    """Whether a validation report has been stored (so "no findings" means "conforms")."""
+    graph = Minter(store.base_iri).validation_graph()
+    return store.ask(f"ASK {{ GRAPH {iri(graph)} {{ ?r ?p ?o }} }}")
+
+
+# -- concept schemes and concepts -----------------------------------------------------------------
+
+@dataclass
+class TreeNode:
+    term: Term
+    notation: str = ""
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def scheme_concepts(store: Store, scheme: str, labeller: Labeller, within: str = "") -> dict[str, object]:
+    """A scheme's hierarchy and its alphabetical index (filtered by ``within`` when searching in it)."""
+    labels: dict[str, list[Node]] = defaultdict(list)
+    broader: dict[str, set[str]] = defaultdict(set)
+    notations: dict[str, str] = {}
+    for row in store.select(render("browse/scheme-concepts", scheme=iri(scheme))):
+        c = str(row["c"])
+        labels.setdefault(c, [])
+        if row.get("label") is not None:
+            labels[c].append(row["label"])
+        if row.get("broader") is not None:
+            broader[c].add(str(row["broader"]))
+        if row.get("notation") is not None:
+            notations[c] = str(row["notation"])
+    terms = labeller.terms(list(labels))
+    nodes = {c: TreeNode(terms[c], notations.get(c, "")) for c in labels}
+    roots = []
+    for c, node in nodes.items():
+        parents = [p for p in broader.get(c, ()) if p in nodes]
+        if parents:
+            for p in parents:
+                nodes[p].children.append(node)
+        else:
+            roots.append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.term.label.text.lower())
+    roots.sort(key=lambda n: n.term.label.text.lower())
+    needle = within.strip().lower()
+    index: dict[str, list[Term]] = defaultdict(list)
+    for c in sorted(nodes, key=lambda c: terms[c].label.text.lower()):
+        all_labels = [str(v).lower() for v in labels[c]] + [terms[c].label.text.lower()]
+        if needle and not any(needle in text for text in all_labels):
+            continue
+        initial = terms[c].label.text[:1].upper() or "#"
+        index[initial].append(terms[c])
+    return {"tree": roots, "index": sorted(index.items()), "count": len(nodes), "within": within}
+
+
+def concept_terms(page: ResourcePage, lang: str) -> dict[str, dict[str, list[str]]]:
+    """Preferred, accepted and deprecated terms per language (the concept page's term table)."""
+    wanted = {str(SKOS.prefLabel): "preferred", str(SKOS.altLabel): "accepted",
+              str(MDL.deprecatedLabel): "deprecated"}
+    table: dict[str, dict[str, list[str]]] = {}
+    for group in page.properties:
+        kind = wanted.get(group.predicate.iri)
+        if kind is None:
+            continue
+        for value in group.values:
+            if value.kind == "literal":
+                table.setdefault(value.lang or "", {}).setdefault(kind, []).append(value.text)
+    order = {lang: 0, "da": 1, "en": 2}
+    return dict(sorted(table.items(), key=lambda kv: (order.get(kv[0], 3), kv[0])))
+
+
+def concept_usage(store: Store, concept: str, labeller: Labeller) -> list[tuple[Term, Term]]:
+    """Resources that use a concept (classes of a model, items, datasets …), with the property."""
+    rows = store.select(render("browse/concept-usage", c=iri(concept)))
+    pairs = [(str(r["s"]), str(r["p"])) for r in rows if isinstance(r.get("s"), URIRef)]
+    terms = labeller.terms([s for s, _ in pairs] + [p for _, p in pairs])
+    return sorted(((terms[s], terms[p]) for s, p in pairs),
+                  key=lambda sp: (sp[1].label.text, sp[0].label.text))
+
+
+# -- agents ----------------------------------------------------------------------------------------
+
+def agent_roles(store: Store, agent: str, labeller: Labeller) -> dict[str, list[Term]]:
+    """An organisation's or person's roles and the items, meetings and datasets tied to it."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(render("browse/agent-roles", a=iri(agent))):
+        if isinstance(row.get("x"), URIRef):
+            groups[str(row["kind"])].append(str(row["x"]))
+    terms = labeller.terms([x for xs in groups.values() for x in xs])
+    return {k: sorted((terms[x] for x in dict.fromkeys(xs)), key=lambda t: t.label.text)
+            for k, xs in sorted(groups.items())}
+
+
+def ontology_terms(store: Store, ontology: str, labeller: Labeller) -> list[tuple[Term, Term | None]]:
+    """The classes and properties an ontology defines, with their kind."""
+    ns = ontology + "#"
+    rows = store.select(render("browse/ontology-terms", o=iri(ontology), ns=f'"{ns}"'))
+    found: dict[str, str | None] = {}
+    for r in rows:
+        t = str(r["t"])
+        if r.get("type") is not None or t not in found:
+            found[t] = str(r["type"]) if r.get("type") is not None else found.get(t)
+    terms = labeller.terms(list(found) + [t for t in found.values() if t])
+    return sorted(((terms[t], terms[k] if k else None) for t, k in found.items()),
+                  key=lambda tk: ((tk[1].label.text if tk[1] else "~"), tk[0].label.text.lower()))
+
+
+# -- putting a page together ------------------------------------------------------------------------
+
+def _objects(page: ResourcePage, predicate: str) -> list[str]:
+    return [v.term.iri for g in page.properties if g.predicate.iri == predicate for v in g.values if v.term]
+
+
+def _literals(page: ResourcePage, predicate: str, lang: str) -> list[str]:
+    """A literal property's paragraphs in the reader's language (else all there are)."""
+    values = [v for g in page.properties if g.predicate.iri == predicate
+              for v in g.values if v.kind == "literal"]
+    wanted = [v for v in values if (v.lang or "") == lang] or [v for v in values if not v.lang] or values
+    return [v.text for v in wanted]
+
+
+def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: str = "") -> ResourcePage:
+    """Add the domain sections for the page's kind (in place) and return the page."""
+    kind, s, lang = page.kind, page.iri, labeller.lang
+    sec = page.sections
+    if kind == "meeting":
+        sec["agenda"] = meeting_agenda(store, s, labeller)
+        sec["decisions"] = meeting_decisions(store, [s], labeller)
+    elif kind == "item":
+        meeting = meetings_of(store, [s]).get(s)
+        if meeting is not None:
+            sec["meeting"] = labeller.term(meeting)
+            sec["date"] = _date(_first(forward(store, [meeting], [BESLUIT.geplandeStart]), meeting,
+                                       BESLUIT.geplandeStart))
+        sec["item"] = agenda_items(store, labeller, [s])[s]
+        sec["texts"] = [(labeller.term(p), _literals(page, p, lang))
+                        for p in ITEM_TEXTS if _literals(page, p, lang)]
+        sec["missing"] = [labeller.term(c) for c in _objects(page, str(KG.missingContent))]
+        sec["mentions"] = [labeller.term(m) for m in _objects(page, str(KG.mentions))]
+        cases = _objects(page, str(KG.case))
+        if cases:
+            sec["case"] = labeller.term(cases[0])
+            sec["others"] = [i for i in case_items(store, cases[0], labeller) if i.term.iri != s]
+        sec["reports"] = meeting_decisions(store, _objects(page, str(KG.reportsOn)), labeller)
+    elif kind == "case":
+        sec["items"] = case_items(store, s, labeller)
+    elif kind == "decision":
+        decisions = decisions_detail(store, [s], labeller)
+        if decisions:
+            sec["decision"] = decisions[0]
+        sec["remarks"] = _literals(page, str(KG.remark), lang)
+        sec["statement"] = _literals(page, str(KG.statement), lang)
+    elif kind == "product":
+        sec["approvals"] = product_approvals(store, s, labeller)
+        rows = store.select(render("browse/related-models", p=iri(s)))
+        related = {str(r["x"]): (str(r["type"]) if r.get("type") is not None else "") for r in rows
+                   if isinstance(r.get("x"), URIRef)}
+        terms = labeller.terms(list(related))
+        sec["models"] = sorted(((terms[x], t) for x, t in related.items()),
+                               key=lambda xt: (xt[1], xt[0].label.text))
+        sec["distributions"] = [labeller.term(d) for d in _objects(page, str(DCAT.distribution))]
+        sec["quality"] = quality(store, s, labeller)
+    elif kind == "dataset":
+        sec["quality"] = quality(store, s, labeller)
+        sec["validated"] = validated(store)
+        sec["findings"] = validation_for(store, s, labeller)
+        sec["distributions"] = [labeller.term(d) for d in _objects(page, str(DCAT.distribution))]
+    elif kind == "scheme":
+        sec.update(scheme_concepts(store, s, labeller, within))
+    elif kind == "concept":
+        sec["terms"] = concept_terms(page, lang)
+        sec["definition"] = _literals(page, str(SKOS.definition), lang)
+        sec["example"] = _literals(page, str(SKOS.example), lang)
+        sec["comment"] = _literals(page, str(RDFS.comment), lang)
+        sec["sources"] = _literals(page, str(DCTERMS.source), lang)
+        sec["usage"] = concept_usage(store, s, labeller)
+    elif kind in ("organisation", "person"):
+        sec["roles"] = agent_roles(store, s, labeller)
+    elif kind == "ontology":
+        sec["terms"] = ontology_terms(store, s, labeller)
+    return page
+
+
+def page_term(page: ResourcePage) -> Term:
+    return Term(page.iri, page.label, True)

@@ -1,0 +1,52 @@
+"""RDF documents for RDF clients that dereference an IRI: bytes from the store's own writer.
+
+The web layer must not import the store's back-end library, and rdflib is 30-85x
+slower than Oxigraph at writing, so a document is one CONSTRUCT answered and
+serialised by the store (:meth:`Store.execute` + ``QueryResult.serialize``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.queries import iri, render
+from kg.store.base import Store
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    extension: str
+    media_type: str
+
+
+#: The formats every IRI is served in, by file extension; Turtle is the default for RDF clients.
+FORMATS: dict[str, RdfFormat] = {
+    "ttl": RdfFormat("ttl", "text/turtle"),
+    "jsonld": RdfFormat("jsonld", "application/ld+json"),
+    "rdf": RdfFormat("rdf", "application/rdf+xml"),
+    "nt": RdfFormat("nt", "application/n-triples"),
+}
+#: Media types a client may send in Accept, and the format each gets.
+MEDIA_TYPES: dict[str, RdfFormat] = {f.media_type: f for f in FORMATS.values()} | {
+    "application/x-turtle": FORMATS["ttl"], "application/xml": FORMATS["rdf"],
+}
+
+
+def resource_document(store: Store, resource: str, fmt: RdfFormat) -> bytes:
+    """The resource's statements and its blank nodes, in ``fmt``."""
+    return store.execute(render("browse/describe", s=iri(resource))).serialize(fmt.media_type)
+
+
+def graph_document(store: Store, graph: str, fmt: RdfFormat) -> bytes:
+    """A named graph's triples, in ``fmt``."""
+    return store.execute(render("browse/graph-content", g=iri(graph))).serialize(fmt.media_type)
+
+
+def json_ld_for_html(store: Store, resource: str) -> str:
+    """The resource as JSON-LD, safe to embed in a ``<script type="application/ld+json">``.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` … mean the
+    same characters, so the escaped text is the same JSON and cannot close the script.
+    """
+    data = resource_document(store, resource, FORMATS["jsonld"]).decode("utf-8")
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
