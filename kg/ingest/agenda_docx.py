@@ -64,6 +64,28 @@ class _Reader:
         self.number_run = 0
         self.footnotes = self._footnote_texts()
         self.numbering_formats = self._numbering_formats()
+        self.styles, self.default_style = self._styles()
+
+    def _styles(self) -> tuple[dict[str, tuple[str, bool, bool]], str]:
+        """Paragraph styles by id: (name, bold, italic).  Read once: python-docx's own look-up
+        walks every style for every paragraph, which made a 25-page agenda take seconds."""
+        styles: dict[str, tuple[str, bool, bool]] = {}
+        default = ""
+        for node in self.document.styles.element.iter(_q("w:style")):
+            ident = node.get(_q("w:styleId")) or ""
+            name = node.find(_q("w:name"))
+            props = node.find(_q("w:rPr"))
+            styles[ident] = (name.get(_q("w:val")) if name is not None else ident,
+                             bool(_bool_attr(props, "w:b")), bool(_bool_attr(props, "w:i")))
+            if node.get(_q("w:type")) == "paragraph" and node.get(_q("w:default")) in {"1", "true"}:
+                default = ident
+        return styles, default
+
+    def _style_of(self, paragraph: Any) -> tuple[str, bool, bool]:
+        ppr = paragraph._p.pPr
+        found = ppr.find(_q("w:pStyle")) if ppr is not None else None
+        ident = found.get(_q("w:val")) if found is not None else self.default_style
+        return self.styles.get(ident, ("", False, False))
 
     def _footnote_texts(self) -> dict[str, str]:
         """Text of each real footnote, by id (separators, ids -1 and 0, are skipped)."""
@@ -109,7 +131,8 @@ class _Reader:
                 self.table(Table(child, self.document._body))
         return self.blocks
 
-    def _runs(self, paragraph: Any) -> tuple[str, list[str], list[str], bool, bool]:
+    def _runs(self, paragraph: Any, style_bold: bool, style_italic: bool
+              ) -> tuple[str, list[str], list[str], bool, bool]:
         """Text, links, footnote labels and whether all visible text is bold / italic."""
         from docx.text.run import Run
 
@@ -118,7 +141,6 @@ class _Reader:
         notes: list[str] = []
         bold_all = italic_all = True
         seen_text = False
-        style_font = paragraph.style.font if paragraph.style is not None else None
         for r in paragraph._p.iter(_q("w:r")):
             note = r.find(_q("w:footnoteReference"))
             if note is not None:
@@ -143,17 +165,17 @@ class _Reader:
                 bold = _bool_attr(props, "w:b")
                 italic = _bool_attr(props, "w:i")
                 if bold is None:
-                    bold = bool(style_font is not None and style_font.bold)
+                    bold = style_bold
                 if italic is None:
-                    italic = bool(style_font is not None and style_font.italic)
+                    italic = style_italic
                 bold_all = bold_all and bold
                 italic_all = italic_all and italic
         return "".join(parts), links, notes, seen_text and bold_all, seen_text and italic_all
 
     def paragraph(self, paragraph: Any) -> None:
         self.count += 1
-        raw, links, notes, strong, emphasis = self._runs(paragraph)
-        style = paragraph.style.name if paragraph.style is not None else ""
+        style, style_bold, style_italic = self._style_of(paragraph)
+        raw, links, notes, strong, emphasis = self._runs(paragraph, style_bold, style_italic)
         kind, level = _style_kind(style)
         ppr = paragraph._p.pPr
         if kind is None and ppr is not None:

@@ -47,10 +47,13 @@ def _inline(raw: str) -> tuple[str, bool, bool, list[str], list[str]]:
         links.append(match.group(1))
         return match.group(1)
 
-    text = _SUP.sub(sup, raw)
-    text = _LINK.sub(link, text)
-    text = _AUTOLINK.sub(autolink, text)
-    text = _TAG.sub("", text)
+    text = raw
+    if "<" in text:
+        text = _AUTOLINK.sub(autolink, _SUP.sub(sup, text))
+    if "](" in text:
+        text = _LINK.sub(link, text)
+    if "<" in text:
+        text = _TAG.sub("", text)
     text = tidy(text)
     strong = emphasis = False
     inner = text
@@ -58,9 +61,10 @@ def _inline(raw: str) -> tuple[str, bool, bool, list[str], list[str]]:
         marks = len(wrapped.group(1))
         strong, emphasis = strong or marks >= 2, emphasis or marks in (1, 3)
         inner = wrapped.group(2).strip()
-    text = _EMPH.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = tidy(text)
+    if "*" in text or "_" in text:
+        text = tidy(_EMPH.sub("", text))
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
     return text, strong, emphasis, links, notes
 
 
