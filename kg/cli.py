@@ -115,6 +115,10 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
     with _store(ctx) as store:
         outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
                               progress=_progress_factory(), on_outcome=show)
+        if _settings(ctx).quality_after_load and any(o.status == "loaded" for o in outcomes):
+            from kg.quality import after_load
+
+            after_load(store, _settings(ctx))
     return sum(o.status == "failed" for o in outcomes)
 
 
@@ -300,6 +304,44 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool)
     from webapp.server import run_server
 
     run_server(settings, host=host, port=port, threads=threads)
+
+
+# -- quality ---------------------------------------------------------------------------------
+
+@main.command("quality")
+@click.option("--check-urls", is_flag=True, help="Also check access and download URLs over HTTP (HEAD).")
+@click.option("--no-validate", is_flag=True, help="Skip DCAT-AP-DK compliance against kg's shapes.")
+@click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Concurrent URL checks.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 120),
+              help="Seconds per URL check.")
+@click.pass_context
+def quality_command(ctx: click.Context, check_urls: bool, no_validate: bool, workers: int,
+                    timeout: float) -> None:
+    """Measure metadata quality (EU MQA metrics as W3C DQV) into the quality graph.
+
+    Also checks the declared quality annotations (Fælles sprog for datakvalitet) and
+    rebuilds the catalogue index.  Runs automatically, without URL checks and SHACL,
+    after every load.
+    """
+    from kg import quality
+    from kg.catalog import refresh_index
+
+    with _store(ctx) as store:
+        results = quality.run(store, _settings(ctx), check=check_urls, validate=not no_validate,
+                              workers=workers, timeout=timeout)
+        problems = quality.check_annotations(store)
+        refresh_index(store)
+    ratings: dict[str, int] = {}
+    for q in results.values():
+        ratings[q.rating] = ratings.get(q.rating, 0) + 1
+    mean = sum(q.score for q in results.values()) / len(results) if results else 0
+    summary = ", ".join(f"{ratings[r]} {r}" for _, r in quality.RATINGS if r in ratings) or "none"
+    click.echo(f"{len(results)} datasets measured; mean score {mean:.0f} of {quality.MAX_SCORE} ({summary})")
+    for problem in problems:
+        click.echo(click.style("warning ", fg="yellow") + problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} declared quality annotation(s) break the rules")
 
 
 # -- sub-groups filled by the ingest and export modules -----------------------------------------
