@@ -58,6 +58,8 @@ _FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
 }
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Sources smaller than this load in one transaction instead of through the bulk loader.
+SMALL_SOURCE_BYTES = 1 << 20
 
 
 def _parse_error(source: str, exc: Exception) -> ParseError:
@@ -268,11 +270,14 @@ class EmbeddedStore(Store):
               path: Path | None = None, data: bytes | IO[bytes] | None = None) -> None:
         fmt = _FORMATS[syntax]
         target = ox.NamedNode(graph)
+        size = path.stat().st_size if path is not None else len(data) if isinstance(data, bytes) else None
+        # Bulk loading writes new files to disk whatever the size: a transaction is cheaper for small sources.
+        loader = self._ox.load if size is not None and size < SMALL_SOURCE_BYTES else self._ox.bulk_load
         try:
             if path is not None:
-                self._ox.bulk_load(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)
+                loader(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)
             else:
-                self._ox.bulk_load(data, format=fmt, base_iri=base_iri, to_graph=target)
+                loader(data, format=fmt, base_iri=base_iri, to_graph=target)
         except SyntaxError as exc:
             raise _parse_error(source, exc) from None
         except (OSError, ValueError) as exc:
