@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, help="keep the store here (default: a temporary folder)")
     args = parser.parse_args(argv)
     work = Path(args.workdir or tempfile.mkdtemp(prefix="kg-harvest-"))
+    work.mkdir(parents=True, exist_ok=True)
     store_dir = work / "store"
     _, times = prepare(args.datasets, args.input, store_dir, args.base_iri)
     for step, seconds in times.items():
