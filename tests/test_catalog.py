@@ -286,3 +286,23 @@ def test_harvester_on_a_generated_catalogue_of_10k(settings: Settings, tmp_path:
         assert sorted(result.datasets.values()) == sorted(f"bench-{i}" for i in range(10_000))
     finally:
         store.close()
+
+
+# -- conformance -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shapes", ["dcat-ap-2.1.1/dcat-ap_2.1.1_shacl_shapes.ttl",
+                                    "dcat-ap-3.0.1/shapes.ttl"])
+def test_served_catalogue_of_data_passes_the_semic_shapes(settings: Settings, loaded_store: Store,
+                                                          shapes: str) -> None:
+    from pyshacl import validate
+
+    from tests.conftest import shared_path
+
+    shapes_graph = Graph().parse(shared_path("reference", *shapes.split("/")), format="turtle")
+    client = create_app(settings, store=loaded_store).test_client()
+    page = _parse(client.get(f"/catalog.ttl?per_page={catalog.MAX_PER_PAGE}"))
+    assert list(page.subjects(RDF.type, DCAT.Dataset)), "data/ should publish datasets"
+    _, report, text = validate(page, shacl_graph=shapes_graph, inference="none", allow_warnings=True)
+    violations = list(report.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
+                                      URIRef("http://www.w3.org/ns/shacl#Violation")))
+    assert not violations, text
