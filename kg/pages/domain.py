@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -20,6 +19,7 @@ from rdflib.term import Node
 from kg.iris import Minter
 from kg.namespaces import (
     BESLUIT,
+    CV,
     DCAT,
     DCTERMS,
     FOAF,
@@ -35,7 +35,7 @@ from kg.namespaces import (
     SKOS,
 )
 from kg.pages.labels import Labeller, literal_in
-from kg.pages.model import Label, ResourcePage, Term
+from kg.pages.model import ResourcePage, Term
 from kg.queries import iri, render
 from kg.store.base import Store
 
@@ -114,17 +114,20 @@ class Decision:
     body: Term | None = None
     remarks: list[str] = field(default_factory=list)
     reported_in: list[Term] = field(default_factory=list)
+    cases: list[Term] = field(default_factory=list)      # the cases of the items that reported it
 
 
 @dataclass
 class QualityBar:
-    """One measured metric or declared rating; ``fraction`` (0..1) draws the bar, ``stars`` the rating."""
+    """One quality line: a measured metric (met or not), a dimension's share of points (a bar), or a
+    declared rating (stars)."""
 
     label: Term
     dimension: Term | None
     value: str
     fraction: float | None = None
     stars: int | None = None
+    note: str = ""
 
 
 def _text(node: Node | None) -> str:
@@ -340,7 +343,9 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
     meetings = [m for d in decision_iris for m in _iris(facts[d][str(KG.decidedAt)])]
     mfacts = forward(store, meetings, [BESLUIT.geplandeStart, BESLUIT.isGehoudenDoor])
     reporters = backward(store, meetings, [KG.reportsOn])
-    labeller.terms(decision_iris + meetings
+    reporting = [i for m in meetings for i in _iris(reporters[m][str(KG.reportsOn)])]
+    cases = forward(store, reporting, [KG.case])
+    labeller.terms(decision_iris + meetings + [c for i in reporting for c in _iris(cases[i][str(KG.case)])]
                    + [x for d in decision_iris for p in (KG.approves, KG.outcome)
                       for x in _iris(facts[d][str(p)])]
                    + [x for m in meetings for x in _iris(mfacts[m][str(BESLUIT.isGehoudenDoor)])]
@@ -361,7 +366,10 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
             dec.meeting, dec.date = labeller.term(m), _date(_first(mfacts, m, BESLUIT.geplandeStart))
             body = _first(mfacts, m, BESLUIT.isGehoudenDoor)
             dec.body = labeller.term(str(body)) if isinstance(body, URIRef) else None
-            dec.reported_in = [labeller.term(i) for i in sorted(set(_iris(reporters[m][str(KG.reportsOn)])))]
+            items = sorted(set(_iris(reporters[m][str(KG.reportsOn)])))
+            dec.reported_in = [labeller.term(i) for i in items]
+            case_iris = dict.fromkeys(c for i in items for c in _iris(cases[i][str(KG.case)]))
+            dec.cases = [labeller.term(c) for c in case_iris]
         out.append(dec)
     return sorted(out, key=lambda d: (d.date, d.position, d.term.iri))
 
@@ -382,41 +390,49 @@ def product_approvals(store: Store, product: str, labeller: Labeller) -> list[De
 
 # -- quality and validation ---------------------------------------------------------------------
 
-def _fraction(value: str) -> float | None:
-    """A measured value as 0..1 where it is one (booleans, ratios, percentages written as 0-100)."""
-    if value in ("true", "false"):
-        return 1.0 if value == "true" else 0.0
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    if 0 <= number <= 1:
-        return float(number)
-    return None
+#: The MQA score's measurement (kg.quality writes it beside the metrics) and its maximum.
+MQA_SCORE, MQA_MAX = "https://piveau.eu/ns/voc#score", 405
 
 
-def quality(store: Store, resource: str, labeller: Labeller) -> dict[str, list[QualityBar]]:
-    """A resource's measured metrics (bars) and declared ratings (stars)."""
+def quality(store: Store, resource: str, labeller: Labeller) -> dict[str, object]:
+    """A resource's quality: points per measured dimension (bars), the score, metrics, declared stars."""
     rows = store.select(render("browse/quality", s=iri(resource)))
     labeller.terms([str(r[k]) for r in rows for k in ("metric", "dimension") if isinstance(r.get(k), URIRef)])
-    measured, declared = [], []
+    metrics: list[QualityBar] = []
+    earned: dict[str, float] = defaultdict(float)
+    possible: dict[str, float] = defaultdict(float)
+    declared: dict[str, QualityBar] = {}
+    score = None
     for row in rows:
         value = _text(row.get("value"))
-        dimension = labeller.term(str(row["dimension"])) if isinstance(row.get("dimension"), URIRef) else None
+        dim = str(row["dimension"]) if isinstance(row.get("dimension"), URIRef) else None
+        dimension = labeller.term(dim) if dim else None
         if str(row["kind"]) == "measurement":
             metric = row.get("metric")
-            label = labeller.term(str(metric)) if isinstance(metric, URIRef) else Term("", Label("?"), False)
-            measured.append(QualityBar(label, dimension, value, fraction=_fraction(value)))
+            if str(metric) == MQA_SCORE:
+                score = _int(row.get("value"))
+                continue
+            if not isinstance(metric, URIRef) or value not in ("true", "false"):
+                continue
+            metrics.append(QualityBar(labeller.term(str(metric)), dimension, value,
+                                      fraction=1.0 if value == "true" else 0.0))
+            points = float(_int(row.get("points")) or 1)
+            if dim:
+                possible[dim] += points
+                earned[dim] += points if value == "true" else 0
         elif dimension is not None:
-            stars = None
-            try:
-                stars = max(0, min(5, round(float(value)))) if value else None
-            except ValueError:
-                stars = None
-            declared.append(QualityBar(dimension, dimension, value, stars=stars))
-    measured.sort(key=lambda b: ((b.dimension.label.text if b.dimension else "~"), b.label.label.text))
-    declared.sort(key=lambda b: b.label.label.text)
-    return {"measured": measured, "declared": declared}
+            bar = declared.setdefault(dim or "", QualityBar(dimension, dimension, value))
+            if value:
+                bar.value, bar.stars = value, max(0, min(5, _int(row.get("value"))))
+            bar.note = bar.note or _text(row.get("text"))
+            if row.get("use") is not None and not bar.note.startswith("("):
+                bar.note = f"({row['use']}) {bar.note}".strip()
+    dimensions = [QualityBar(labeller.term(d), labeller.term(d), f"{earned[d]:g}/{possible[d]:g}",
+                             fraction=earned[d] / possible[d]) for d in possible if possible[d]]
+    dimensions.sort(key=lambda b: b.label.label.text)
+    metrics.sort(key=lambda b: ((b.dimension.label.text if b.dimension else "~"), b.label.label.text))
+    return {"dimensions": dimensions, "metrics": metrics, "score": score, "max": MQA_MAX,
+            "declared": sorted(declared.values(), key=lambda b: b.label.label.text)}
 
 
 @dataclass
@@ -621,6 +637,14 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         sec["comment"] = _literals(page, str(RDFS.comment), lang)
         sec["sources"] = _literals(page, str(DCTERMS.source), lang)
         sec["usage"] = concept_usage(store, s, labeller)
+        narrower = _iris(backward(store, [s], [SKOS.broader])[s][str(SKOS.broader)])
+        links = {"broader": _objects(page, str(SKOS.broader)),
+                 "narrower": list(dict.fromkeys(_objects(page, str(SKOS.narrower)) + narrower)),
+                 "related": _objects(page, str(SKOS.related)), "scheme": _objects(page, str(SKOS.inScheme))}
+        labeller.terms([x for xs in links.values() for x in xs])
+        sec["links"] = {k: sorted((labeller.term(x) for x in xs), key=lambda x: x.label.text.lower())
+                        for k, xs in links.items() if xs}
+        sec["legal"] = [labeller.term(x) for x in _objects(page, str(CV.hasLegalResource))]
     elif kind in ("organisation", "person"):
         sec["roles"] = agent_roles(store, s, labeller)
     elif kind == "ontology":

@@ -1,0 +1,235 @@
+"""The browse pages in a real browser: a reviewer's path through the council's decisions, and back.
+
+Chromium is Debian's (``/usr/bin/chromium``), driven by Playwright's Python client.  The
+walk follows the issue: the meeting of 30 November 2023 → item 2.9 → the board's approval
+of DCAT-AP-DK → the product → back to the case → another item of the same case; search
+for "ladepunkt" and open the concept; switch to English; a literal holding ``<script>``
+shows as text; axe-core finds no serious or critical violation on the main page types.
+Every request must stay on kg's own host (pages work offline), and a screenshot of each
+page type is saved under ``tests/artifacts/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kg.config import Settings
+from kg.loading import default_sources, load_paths
+from kg.store import Store, open_store
+from tests.w3c_protocol import serve
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+HOSTILE = ROOT / "tests" / "fixtures" / "browse" / "hostile.ttl"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+MEETING = "/id/meeting/it-arkitekturraadet/2023-11-30"
+
+
+@pytest.fixture(scope="module")
+def store(settings: Settings) -> Iterator[Store]:
+    """kg's data, its quality graph and validation report, plus test-only hostile literals."""
+    store = open_store(settings)
+    outcomes = load_paths(store, settings, [*default_sources(settings), HOSTILE])
+    failed = [o.message for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    from kg import quality
+    quality.run(store, settings, validate=False)
+    try:
+        from kg.validate import default_shape_files, load_shapes, store_report, validate_store
+        files = [p for p in default_shape_files(settings) if p.is_file()]
+        if files:
+            store_report(store, settings, validate_store(store, settings, load_shapes(files, settings.base)))
+    except ImportError:  # validation not available: the pages say "not validated yet"
+        pass
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def site(settings: Settings, store: Store) -> Iterator[str]:
+    with serve(create_app(settings, store)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: object, site: str) -> Iterator[object]:
+    """A Danish-speaking browser page; any request off kg's host is aborted and fails the test."""
+    context = browser.new_context(locale="da-DK", viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    foreign: list[str] = []
+    host = urlsplit(site).netloc
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if urlsplit(url).netloc == host or url.startswith(("data:", "blob:")):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            foreign.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not foreign, f"pages reached outside kg: {foreign}"
+    assert not errors, f"script errors: {errors}"
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def heading(page: object) -> str:
+    return page.locator("h1").inner_text()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_follow_a_decision_to_its_product_and_back_to_the_case(page: object, site: str) -> None:
+    page.goto(site + MEETING)  # type: ignore[attr-defined]
+    assert "30. november 2023" in heading(page)
+    agenda = page.locator("section[aria-labelledby=agenda-h]")  # type: ignore[attr-defined]
+    assert agenda.locator("article.item").count() == 9          # 1.1, 2.2 … 2.9
+    assert "SAG-2022-04763" in agenda.inner_text() and "Vibeke Normann" in agenda.inner_text()
+    shot(page, "meeting")
+
+    agenda.get_by_role("link", name=re.compile(r"2\.9 .*Arkitekturboard")).click()
+    page.wait_for_url(re.compile(r"/agenda-item/it-arkitekturraadet/2023-11-30/2\.9$"))  # type: ignore[attr-defined]
+    assert "Afrapportering" in heading(page)
+    board = page.locator("section[aria-labelledby=rep-h]")  # type: ignore[attr-defined]
+    row = board.locator("tr", has=page.locator("a[href$='/id/product/dcat-ap-dk']"))  # type: ignore[attr-defined]
+    assert "godkendt med bemærkninger" in row.inner_text()
+    shot(page, "item")
+
+    row.locator("a[href*='/id/decision/arkitekturboard/2023-10-31/']").click()
+    page.wait_for_url(re.compile(r"/id/decision/arkitekturboard/2023-10-31/\d+$"))  # type: ignore[attr-defined]
+    facts = page.locator("section[aria-labelledby=dec-h]").inner_text()  # type: ignore[attr-defined]
+    assert "godkendt med bemærkninger" in facts and "Arkitekturboard" in facts
+    shot(page, "decision")
+
+    page.locator("section[aria-labelledby=dec-h] a[href$='/id/product/dcat-ap-dk']").click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/id/product/dcat-ap-dk$"))  # type: ignore[attr-defined]
+    approval = page.locator("section[aria-labelledby=appr-h]").inner_text()  # type: ignore[attr-defined]
+    assert "2023-10-31" in approval and "godkendt med bemærkninger" in approval
+    shot(page, "product")
+
+    page.locator("section[aria-labelledby=appr-h] a[href$='/id/case/SAG-2022-04763']").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/id/case/SAG-2022-04763$"))  # type: ignore[attr-defined]
+    history = page.locator("section[aria-labelledby=hist-h]")  # type: ignore[attr-defined]
+    assert history.locator("article.item").count() >= 5          # 2.2, 2.3, 2.6, 2.7, 2.9
+    shot(page, "case")
+
+    history.get_by_role("link", name=re.compile(r"^2\.2 ")).click()
+    page.wait_for_url(re.compile(r"/agenda-item/it-arkitekturraadet/2023-11-30/2\.2$"))  # type: ignore[attr-defined]
+    assert "Dynamisk Indkøbssystem" in heading(page)
+    others = page.locator("section[aria-labelledby=oth-h]").inner_text()  # type: ignore[attr-defined]
+    assert "2.9" in others                                        # and back again
+
+
+def test_search_finds_the_concept_and_english_is_remembered(page: object, site: str) -> None:
+    page.goto(site + "/")  # type: ignore[attr-defined]
+    shot(page, "home")
+    page.locator("#home-q").fill("ladepunkt")  # type: ignore[attr-defined]
+    page.locator("#home-q").press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/search\?q=ladepunkt"))  # type: ignore[attr-defined]
+    hits = page.locator("ol.hits > li")  # type: ignore[attr-defined]
+    assert hits.count() >= 1
+    assert page.locator("ol.hits mark").first.inner_text().lower().startswith("ladepunkt")  # type: ignore[attr-defined]
+    shot(page, "search")
+    page.locator("nav.facets a", has_text=re.compile(r"^begreb \(")).click()  # type: ignore[attr-defined]
+    page.locator("ol.hits a.hit", has_text=re.compile(r"^Ladepunkt$")).click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/id/concept/ladeinfrastruktur/ladepunkt$"))  # type: ignore[attr-defined]
+    assert heading(page) == "Ladepunkt"
+    relations = page.locator("section[aria-labelledby=rel-h]").inner_text()  # type: ignore[attr-defined]
+    assert "Digitalt forbundet ladepunkt" in relations           # a narrower concept, found backwards
+    shot(page, "concept")
+
+    page.get_by_role("link", name="English").click()  # type: ignore[attr-defined]
+    assert page.locator("html").get_attribute("lang") == "en"  # type: ignore[attr-defined]
+    assert heading(page) == "recharging point"
+    assert page.locator("h2#terms-h").inner_text() == "Terms"  # type: ignore[attr-defined]
+    page.goto(site + MEETING)  # type: ignore[attr-defined] -- no ?lang=: the cookie remembers
+    assert page.locator("html").get_attribute("lang") == "en"  # type: ignore[attr-defined]
+    assert page.locator("h2#agenda-h").inner_text() == "Agenda"  # type: ignore[attr-defined]
+    assert "only in Danish" in page.locator("h1").inner_text()  # type: ignore[attr-defined] -- a Danish-only title says so
+
+
+def test_literals_are_shown_as_text_never_run(page: object, site: str) -> None:
+    page.goto(site + "/id/test/hostile")  # type: ignore[attr-defined]
+    assert "<script>window.kgPwned = 1</script>" in heading(page)
+    main = page.locator("main").inner_text()  # type: ignore[attr-defined]
+    assert "<svg onload=window.kgPwned=5>" in main and "</p><script>" in main
+    page.goto(site + "/search?q=fjendtlig")  # type: ignore[attr-defined]
+    assert "<script>" in page.locator("ol.hits").inner_text()  # type: ignore[attr-defined]
+    page.goto(site + "/id/test/hostile?lang=en")  # type: ignore[attr-defined]
+    assert "<img src=x" in heading(page)
+    page.locator("main").hover()  # type: ignore[attr-defined]
+    assert page.evaluate("window.kgPwned") is None  # type: ignore[attr-defined]
+
+
+PAGE_TYPES = {
+    "home": "/", "meetings": "/meetings", "meeting": MEETING,
+    "item": "/id/agenda-item/it-arkitekturraadet/2023-11-30/2.9", "case": "/id/case/SAG-2022-04763",
+    "decision": "/id/decision/arkitekturboard/2023-10-31/2", "product": "/id/product/dcat-ap-dk",
+    "dataset": "/id/dataset/cpr", "scheme": "/id/concept/ladeinfrastruktur",
+    "concept": "/id/concept/ladeinfrastruktur/ladepunkt", "organisation": "/id/org/arkitekturboard",
+    "person": "/id/person/vibeke-normann", "search": "/search?q=ladepunkt", "validation": "/validation",
+    "quality": "/quality", "ontology": "/def/kg", "graph": "/graph/meetings/it-arkitekturraadet-2023-11-30",
+    "notfound": "/id/no/such-thing",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_axe_finds_no_serious_violations(page: object, site: str, kind: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm ci)")
+    response = page.goto(site + PAGE_TYPES[kind])  # type: ignore[attr-defined]
+    assert response.status == (404 if kind == "notfound" else 200)
+    assert page.locator("h1").count() == 1  # type: ignore[attr-defined]
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+        "'best-practice']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
+    if kind in ("dataset", "scheme", "organisation", "validation", "quality", "ontology", "meetings"):
+        shot(page, kind)
+
+
+def test_pages_work_without_javascript(browser: object, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="da-DK")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(site + "/")
+    page.locator("#home-q").fill("SAG-2022-04763")
+    page.locator("#home-q").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=SAG-2022-04763"))
+    assert page.locator("ol.hits > li").count() >= 1
+    page.goto(site + "/id/concept/ladeinfrastruktur")
+    page.locator("#within").fill("stik")
+    page.locator("#within").press("Enter")
+    index = page.locator("dl.azindex").inner_text()
+    assert "Stik" in index and "Ladepunkt" not in index
+    context.close()
