@@ -24,6 +24,7 @@ def home() -> str:
         "home.html", counts=overview.counts(store, labeller), meetings=meeting_rows,
         decisions=overview.latest_decisions(store, labeller, meeting_rows),
         products=overview.products(store, labeller), dimensions=overview.quality_overview(store, labeller),
+        graphs=[g for g in store.graphs() if g.source],
     )
 
 
