@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +23,11 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg import __version__
+from kg.queries import iri, literal
 
 RdfSyntax = Literal["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
 DumpFormat = Literal["nquads", "trig"]
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 #: File name endings and the syntax each one means.
 SYNTAX_BY_SUFFIX: dict[str, RdfSyntax] = {
@@ -83,6 +86,32 @@ class Provenance:
     def now(source: str | None = None, sha256: str | None = None) -> Provenance:
         stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         return Provenance(source=source, sha256=sha256, loaded_at=stamp)
+
+
+def parse_error(source: str, exc: Exception) -> ParseError:
+    """A :class:`ParseError` from an Oxigraph parser's exception, with its line and column."""
+    message = str(exc)
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "offset", None)
+    # Oxigraph writes "Parser error at line L column C: message (…line L…)"; keep only the message.
+    if message.startswith("Parser error at line") and ": " in message:
+        message = message.split(": ", 1)[1]
+    message = re.sub(r"\s*\([^()]*line \d+[^()]*\)$", "", message)
+    return ParseError(source, message, line, column)
+
+
+def prov_record_values(meta: str, graph: str, provenance: Provenance, triples: int) -> dict[str, str]:
+    """The terms of a PROV record for the ``kg/queries/store`` templates: one shape for all back ends."""
+    extra = ""
+    if provenance.source:
+        extra += f" ; dct:source {literal(provenance.source)}"
+    if provenance.sha256:
+        extra += f" ; kg:sha256 {literal(provenance.sha256)}"
+    return {
+        "meta": iri(meta), "graph": iri(graph), "triples": str(triples),
+        "loaded_at": f'"{provenance.loaded_at}"^^<{XSD_DATETIME}>',
+        "version": literal(f"kg {provenance.version}"), "extra": extra,
+    }
 
 
 class QueryResult(abc.ABC):

@@ -22,7 +22,6 @@ the old or fully the new version.
 from __future__ import annotations
 
 import contextlib
-import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from rdflib.term import Node
 
 from kg.iris import Minter
 from kg.namespaces import PREFIXES
-from kg.queries import iri, literal, render
+from kg.queries import iri, render
 from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
@@ -49,6 +48,8 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
+    parse_error,
+    prov_record_values,
 )
 from kg.store.oxresults import WRITERS
 from kg.store.terms import to_oxigraph, to_rdflib
@@ -60,17 +61,6 @@ _FORMATS: dict[str, ox.RdfFormat] = {
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Sources smaller than this load in one transaction instead of through the bulk loader.
 SMALL_SOURCE_BYTES = 1 << 20
-
-
-def _parse_error(source: str, exc: Exception) -> ParseError:
-    message = str(exc)
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "offset", None)
-    # Oxigraph writes "Parser error at line L column C: message"; keep only the message.
-    if message.startswith("Parser error at line") and ": " in message:
-        message = message.split(": ", 1)[1]
-    message = re.sub(r"\s*\([^()]*line \d+[^()]*\)$", "", message)
-    return ParseError(source, message, line, column)
 
 
 class OxigraphResult(QueryResult):
@@ -279,7 +269,7 @@ class EmbeddedStore(Store):
             else:
                 loader(data, format=fmt, base_iri=base_iri, to_graph=target)
         except SyntaxError as exc:
-            raise _parse_error(source, exc) from None
+            raise parse_error(source, exc) from None
         except (OSError, ValueError) as exc:
             raise ParseError(source, str(exc)) from None
 
@@ -302,7 +292,7 @@ class EmbeddedStore(Store):
         except BaseException:
             self._discard(target)
             raise
-        values = self._prov_values(graph, provenance, triples)
+        values = prov_record_values(self.meta, graph, provenance, triples)
         if exists:
             self.update(render("store/switch-graph", staging=iri(target), **values))
             self._discard(target)
@@ -320,20 +310,8 @@ class EmbeddedStore(Store):
             ntriples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
                                     format=ox.RdfFormat.N_TRIPLES) or b""
         except SyntaxError as exc:
-            raise _parse_error(source, exc) from None
+            raise parse_error(source, exc) from None
         return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples)
-
-    def _prov_values(self, graph: str, provenance: Provenance, triples: int) -> dict[str, str]:
-        extra = ""
-        if provenance.source:
-            extra += f" ; dct:source {literal(provenance.source)}"
-        if provenance.sha256:
-            extra += f" ; kg:sha256 {literal(provenance.sha256)}"
-        return {
-            "meta": iri(self.meta), "graph": iri(graph), "triples": str(triples),
-            "loaded_at": f'"{provenance.loaded_at}"^^<{_XSD}dateTime>',
-            "version": literal(f"kg {provenance.version}"), "extra": extra,
-        }
 
     def _discard(self, hidden_graph: str) -> None:
         """Forget a hidden graph a failed load was filling."""
@@ -420,7 +398,7 @@ class EmbeddedStore(Store):
         try:  # parse it all once before touching the store: a broken dump changes nothing
             count = sum(1 for _ in ox.parse(path=str(source), format=fmt))
         except SyntaxError as exc:
-            raise _parse_error(str(source), exc) from None
+            raise parse_error(str(source), exc) from None
         except OSError as exc:
             raise StoreError(f"{source}: {exc}") from None
         self._ox.clear()

@@ -62,7 +62,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from kg.config import Settings
 from kg.iris import Minter
 from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
-from kg.queries import iri, literal, render
+from kg.queries import iri, render
 from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
@@ -76,8 +76,9 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
+    parse_error,
+    prov_record_values,
 )
-from kg.store.embedded import _parse_error
 from kg.store.oxresults import WRITERS
 from kg.store.terms import to_rdflib
 
@@ -143,20 +144,6 @@ def _wrapper_body(exc: SPARQLWrapperException) -> bytes | None:
 def _fragment(name: str, **values: str) -> str:
     """A rendered update used as one operation inside a larger request (prefixes only once)."""
     return render(name, **values).removeprefix(sparql_prologue())
-
-
-def _prov_values(meta: str, graph: str, provenance: Provenance, triples: int) -> dict[str, str]:
-    """The PROV record's terms, exactly as the embedded store writes them."""
-    extra = ""
-    if provenance.source:
-        extra += f" ; dct:source {literal(provenance.source)}"
-    if provenance.sha256:
-        extra += f" ; kg:sha256 {literal(provenance.sha256)}"
-    return {
-        "meta": iri(meta), "graph": iri(graph), "triples": str(triples),
-        "loaded_at": f'"{provenance.loaded_at}"^^<{_XSD}dateTime>',
-        "version": literal(f"kg {provenance.version}"), "extra": extra,
-    }
 
 
 @dataclass(frozen=True)
@@ -526,7 +513,7 @@ class RemoteStore(Store):
                     ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), out,
                                  format=ox.RdfFormat.N_TRIPLES)
             except SyntaxError as exc:
-                raise _parse_error(source, exc) from None
+                raise parse_error(source, exc) from None
             except (OSError, ValueError) as exc:
                 raise ParseError(source, str(exc)) from None
             yield target
@@ -571,7 +558,7 @@ class RemoteStore(Store):
                 with contextlib.suppress(StoreError):
                     self._discard(target)
                 raise
-        values = _prov_values(self.meta, graph, provenance, triples)
+        values = prov_record_values(self.meta, graph, provenance, triples)
         if exists:
             self._post_update(render("store/switch-graph", staging=iri(target), **values))
             self._discard(target)
@@ -723,7 +710,7 @@ def _split_dump(source: Path, syntax: DumpFormat, folder: Path) -> tuple[dict[st
             handles[name].write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode())
             count += 1
     except SyntaxError as exc:
-        raise _parse_error(str(source), exc) from None
+        raise parse_error(str(source), exc) from None
     except OSError as exc:
         raise StoreError(f"{source}: {exc}") from None
     finally:
