@@ -58,7 +58,6 @@ _FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
 }
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Sources smaller than this load in one transaction instead of through the bulk loader.
 SMALL_SOURCE_BYTES = 1 << 20
 

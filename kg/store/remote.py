@@ -86,7 +86,6 @@ _FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
 }
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
 _RESULTS_XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
