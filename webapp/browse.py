@@ -137,7 +137,7 @@ def resource_html(value: str) -> str:
     store = get_store()
     page = resource_page(store, value, lang, incoming_focus=request.args.get("in"),
                          incoming_page=_page_arg(), within=request.args.get("within", "")[:100])
-    json_ld = rdf.json_ld_for_html(store, value) if page.kind == "dataset" else None
+    json_ld = rdf.json_ld(store, value) if page.kind == "dataset" else None
     return render_template("resource.html", page=page, alternates=_alternates(value), json_ld=json_ld,
                            s=page.sections)
 

@@ -574,6 +574,14 @@ def _objects(page: ResourcePage, predicate: str) -> list[str]:
     return [v.term.iri for g in page.properties if g.predicate.iri == predicate for v in g.values if v.term]
 
 
+def _literals_lang(page: ResourcePage, predicate: str, lang: str) -> tuple[list[str], str | None]:
+    """Like :func:`_literals`, with the language the chosen paragraphs are in (for ``lang=`` in HTML)."""
+    values = [v for g in page.properties if g.predicate.iri == predicate
+              for v in g.values if v.kind == "literal"]
+    wanted = [v for v in values if (v.lang or "") == lang] or [v for v in values if not v.lang] or values
+    return [v.text for v in wanted], (wanted[0].lang if wanted else None)
+
+
 def _literals(page: ResourcePage, predicate: str, lang: str) -> list[str]:
     """A literal property's paragraphs in the reader's language (else all there are)."""
     values = [v for g in page.properties if g.predicate.iri == predicate
@@ -596,7 +604,7 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
             sec["date"] = _date(_first(forward(store, [meeting], [BESLUIT.geplandeStart]), meeting,
                                        BESLUIT.geplandeStart))
         sec["item"] = agenda_items(store, labeller, [s])[s]
-        sec["texts"] = [(labeller.term(p), _literals(page, p, lang))
+        sec["texts"] = [(labeller.term(p), *_literals_lang(page, p, lang))
                         for p in ITEM_TEXTS if _literals(page, p, lang)]
         sec["missing"] = [labeller.term(c) for c in _objects(page, str(KG.missingContent))]
         sec["mentions"] = [labeller.term(m) for m in _objects(page, str(KG.mentions))]

@@ -7,6 +7,7 @@ serialised by the store (:meth:`Store.execute` + ``QueryResult.serialize``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from kg.queries import iri, render
@@ -42,11 +43,6 @@ def graph_document(store: Store, graph: str, fmt: RdfFormat) -> bytes:
     return store.execute(render("browse/graph-content", g=iri(graph))).serialize(fmt.media_type)
 
 
-def json_ld_for_html(store: Store, resource: str) -> str:
-    """The resource as JSON-LD, safe to embed in a ``<script type="application/ld+json">``.
-
-    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` … mean the
-    same characters, so the escaped text is the same JSON and cannot close the script.
-    """
-    data = resource_document(store, resource, FORMATS["jsonld"]).decode("utf-8")
-    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def json_ld(store: Store, resource: str) -> object:
+    """The resource as parsed JSON-LD, for embedding in a page (Jinja's ``tojson`` escapes it for HTML)."""
+    return json.loads(resource_document(store, resource, FORMATS["jsonld"]) or b"[]")
