@@ -159,7 +159,10 @@ class SearchIndex:
 
     def search(self, text: str, lang: str, kind: str | None = None, limit: int = 20,
                offset: int = 0) -> SearchResult:
-        """Ranked hits (labels in ``lang`` where there is one) and the count per kind."""
+        """Ranked hits (labels in ``lang`` where there is one) and the count per kind.
+
+        A label equal to the query comes first; then BM25 with labels weighing 10, names 5, text 1.
+        """
         result = SearchResult(text, kind=kind)
         expression = match_expression(text)
         if not expression:
@@ -176,8 +179,9 @@ class SearchIndex:
             rows = self._db.execute(
                 f"SELECT iri, kind, highlight(docs, {label_col}, ?, ?), highlight(docs, {other_col}, ?, ?), "
                 f"snippet(docs, 5, ?, ?, '…', 16), snippet(docs, 4, ?, ?, '…', 12) "
-                f"FROM docs WHERE {where} ORDER BY bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0) LIMIT ? OFFSET ?",
-                [HIT_START, HIT_END] * 4 + params).fetchall()
+                f"FROM docs WHERE {where} ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? "
+                f"COLLATE NOCASE) DESC, bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0) LIMIT ? OFFSET ?",
+                [HIT_START, HIT_END] * 4 + params[:-2] + [text.strip()] * 2 + params[-2:]).fetchall()
         for iri_, kind_, label, other, body, names in rows:
             shown = label or other or iri_
             snippet = body if HIT_START in body else (names if HIT_START in names else body)
@@ -261,8 +265,7 @@ def index_path(settings: Settings) -> Path | None:
     return folder.with_name(folder.name + "-search.sqlite")
 
 
-def search_index(store: Store, settings: Settings) -> SearchIndex:
-    """The store's search index, rebuilt first if the store has changed since it was built."""
+def _registered(store: Store, settings: Settings) -> SearchIndex:
     key = (id(store), str(index_path(settings)))
     with _REGISTRY_LOCK:
         index = _INDEXES.get(key)
@@ -271,6 +274,16 @@ def search_index(store: Store, settings: Settings) -> SearchIndex:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
             index = _INDEXES[key] = SearchIndex(path)
+        return index
+
+
+def search_index(store: Store, settings: Settings) -> SearchIndex:
+    """The store's search index, rebuilt first if the store has changed since it was built.
+
+    The check reads the graphs' PROV records only, so it is cheap enough for every request;
+    a rebuild happens at most once per change (normally :func:`refresh` did it at load time).
+    """
+    index = _registered(store, settings)
     current = fingerprint(store)
     if index.fingerprint() != current:
         with index._lock:
@@ -281,8 +294,7 @@ def search_index(store: Store, settings: Settings) -> SearchIndex:
 
 def refresh(store: Store, settings: Settings) -> int:
     """Rebuild the index now (after a load); returns the number of documents indexed."""
-    index = search_index(store, settings)
-    return index.rebuild(store)
+    return _registered(store, settings).rebuild(store)
 
 
 __all__ = ["KIND_NAMES", "Hit", "SearchIndex", "SearchResult", "match_expression", "refresh", "search_index",

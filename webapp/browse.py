@@ -16,8 +16,8 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, render_template, request
 
 from kg.config import DEFAULT_BASE_IRI
-from kg.pages import described, exists, overview, rdf, resource_page
-from kg.pages.labels import Labeller
+from kg.pages import described, exists, labeller_for, overview, rdf, resource_page
+from kg.pages.cache import memo
 from kg.queries import iri as sparql_iri
 from kg.queries import literal, render
 from kg.search import search_index
@@ -149,7 +149,7 @@ def graph_page(value: str) -> str:
     rows = store.select(render("browse/graph-subjects", g=sparql_iri(value),
                                limit=literal(GRAPH_SUBJECTS_PER_PAGE),
                                offset=literal((page_no - 1) * GRAPH_SUBJECTS_PER_PAGE)))
-    labeller = Labeller(store, current_language())
+    labeller = labeller_for(store, current_language())
     subjects = list(labeller.terms([str(r["s"]) for r in rows]).values())
     pages = max(1, -(-(info.triples if info else 0) // GRAPH_SUBJECTS_PER_PAGE))
     return render_template("graph.html", graph=value, info=info, subjects=subjects, page_no=page_no,
@@ -205,8 +205,9 @@ def any_resource() -> Response | str:
 @bp.get("/meetings")
 def meetings() -> str:
     """Every meeting, newest first."""
-    labeller = Labeller(get_store(), current_language())
-    return render_template("meetings.html", meetings=overview.meetings(get_store(), labeller))
+    store, lang = get_store(), current_language()
+    rows = memo(store, ("meetings", lang), lambda: overview.meetings(store, labeller_for(store, lang)))
+    return render_template("meetings.html", meetings=rows)
 
 
 @bp.get("/validation")
@@ -215,14 +216,20 @@ def validation() -> str:
     severity = request.args.get("severity")
     if severity not in (None, "", "violation", "warning", "info"):
         abort(400, description="severity must be violation, warning or info")
-    labeller = Labeller(get_store(), current_language())
-    report = overview.validation_report(get_store(), labeller, severity or None)
+    store, lang = get_store(), current_language()
+    report = memo(store, ("validation", lang, severity), lambda: overview.validation_report(
+        store, labeller_for(store, lang), severity or None))
     return render_template("validation.html", report=report, severity=severity or "")
 
 
 @bp.get("/quality")
 def quality() -> str:
     """The catalogue's quality: scores per dimension, declared ratings, metrics."""
-    labeller = Labeller(get_store(), current_language())
-    return render_template("quality.html", dimensions=overview.quality_overview(get_store(), labeller),
-                           metrics=overview.quality_metrics(get_store(), labeller))
+    store, lang = get_store(), current_language()
+
+    def compute() -> dict[str, object]:
+        labeller = labeller_for(store, lang)
+        return {"dimensions": overview.quality_overview(store, labeller),
+                "metrics": overview.quality_metrics(store, labeller)}
+
+    return render_template("quality.html", **memo(store, ("quality", lang), compute))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kg.pages import overview
-from kg.pages.labels import Labeller
-from kg.store import StoreError, StoreUnavailable
+from kg.pages import labeller_for, overview
+from kg.pages.cache import memo
+from kg.store import Store, StoreError, StoreUnavailable
 from webapp.context import get_store
 from webapp.i18n import current_language
 
@@ -18,14 +18,21 @@ bp = Blueprint("core", __name__)
 def home() -> str:
     """What kg holds: counts, latest meetings and decisions, products by status, quality, a search box."""
     store = get_store()
-    labeller = Labeller(store, current_language())
+    lang = current_language()
+    return render_template("home.html", **memo(store, ("home", lang), lambda: _home(store, lang)))
+
+
+def _home(store: Store, lang: str) -> dict[str, object]:
+    """The home page's content: aggregates over the whole graph, so computed once per state of the store."""
+    labeller = labeller_for(store, lang)
     meeting_rows = overview.meetings(store, labeller)
-    return render_template(
-        "home.html", counts=overview.counts(store, labeller), meetings=meeting_rows,
-        decisions=overview.latest_decisions(store, labeller, meeting_rows),
-        products=overview.products(store, labeller), dimensions=overview.quality_overview(store, labeller),
-        graphs=[g for g in store.graphs() if g.source],
-    )
+    return {
+        "counts": overview.counts(store, labeller), "meetings": meeting_rows,
+        "decisions": overview.latest_decisions(store, labeller, meeting_rows),
+        "products": overview.products(store, labeller),
+        "dimensions": overview.quality_overview(store, labeller),
+        "graphs": [g for g in store.graphs() if g.source],
+    }
 
 
 @bp.get("/healthz")

@@ -8,6 +8,7 @@ whole graph; :mod:`kg.pages.rdf` the RDF documents of content negotiation.
 
 from __future__ import annotations
 
+from kg.pages import cache
 from kg.pages.domain import add_sections, kind_of
 from kg.pages.labels import LANGUAGES, Labeller
 from kg.pages.model import ResourcePage
@@ -15,14 +16,19 @@ from kg.pages.resource import build, described, exists
 from kg.store.base import Store
 
 
+def labeller_for(store: Store, lang: str) -> Labeller:
+    """A labeller sharing what earlier requests found, until the store changes."""
+    return Labeller(store, lang, cache.entries(store).setdefault("labels", {}))
+
+
 def resource_page(store: Store, resource: str, lang: str, incoming_focus: str | None = None,
                   incoming_page: int = 1, within: str = "") -> ResourcePage:
     """The full page of ``resource`` in ``lang``: generic content and domain sections."""
-    labeller = Labeller(store, lang)
+    labeller = labeller_for(store, lang)
     page = build(store, resource, lang, incoming_focus=incoming_focus, incoming_page_number=incoming_page,
                  labeller=labeller)
     page.kind = kind_of([t.iri for t in page.types])
     return add_sections(store, page, labeller, within)
 
 
-__all__ = ["LANGUAGES", "Labeller", "ResourcePage", "described", "exists", "resource_page"]
+__all__ = ["LANGUAGES", "Labeller", "ResourcePage", "described", "exists", "labeller_for", "resource_page"]

@@ -163,28 +163,27 @@ def _number_key(number: str) -> tuple[int, ...]:
 Facts = dict[str, dict[str, list[Node]]]
 
 
-def _batched(store: Store, query: str, key: str, nodes: list[str], predicates: list[URIRef]) -> Facts:
+def forward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
+    """``facts[s][p]``: the values of each predicate on each node (one query per 300 nodes)."""
     facts: Facts = defaultdict(lambda: defaultdict(list))
     nodes = list(dict.fromkeys(nodes))
-    other = "o" if key == "s" else "s"
     for start in range(0, len(nodes), 300):
-        text = render(query, nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
-                      predicates=" ".join(iri(str(p)) for p in predicates))
+        text = render("browse/node-values", nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
+                      predicates=", ".join(iri(str(p)) for p in predicates))
         for row in store.select(text):
-            facts[str(row[key])][str(row["p"])].append(row[other])
+            facts[str(row["s"])][str(row["p"])].append(row["o"])
     return facts
 
 
-def forward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[s][p]``: the values of each predicate on each node (one query, pairs bound first)."""
-    return _batched(store, "browse/node-values", "s", nodes, predicates) if nodes else defaultdict(
-        lambda: defaultdict(list))
-
-
 def backward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[o][p]``: the resources whose predicate points at each node."""
-    return _batched(store, "browse/node-subjects", "o", nodes, predicates) if nodes else defaultdict(
-        lambda: defaultdict(list))
+    """``facts[o][p]``: the resources whose predicate points at each node (pairs bound first)."""
+    facts: Facts = defaultdict(lambda: defaultdict(list))
+    nodes = list(dict.fromkeys(nodes))
+    for start in range(0, len(nodes), 100):
+        pairs = " ".join(f"({iri(n)} {iri(str(p))})" for n in nodes[start:start + 100] for p in predicates)
+        for row in store.select(render("browse/node-subjects", pairs=pairs)):
+            facts[str(row["o"])][str(row["p"])].append(row["s"])
+    return facts
 
 
 def _iris(values: list[Node]) -> list[str]:

@@ -78,14 +78,24 @@ def derived_label(value: str) -> Label:
 class Labeller:
     """Looks labels up for a page, one query per batch of IRIs, remembering what it found."""
 
-    def __init__(self, store: Store, lang: str) -> None:
+    def __init__(self, store: Store, lang: str, shared: dict[tuple[str, str], Term] | None = None) -> None:
         self.store = store
         self.lang = lang
         self._found: dict[str, Term] = {}
+        #: Terms found by earlier requests against the same state of the store (kg.pages.cache).
+        self._shared = shared if shared is not None else {}
 
     def terms(self, iris: Iterable[str]) -> dict[str, Term]:
         """A :class:`Term` for each IRI (one query per batch for those not seen yet)."""
-        wanted = [i for i in dict.fromkeys(iris) if i not in self._found]
+        wanted = []
+        for value in dict.fromkeys(iris):
+            if value in self._found:
+                continue
+            known = self._shared.get((value, self.lang))
+            if known is not None:
+                self._found[value] = known
+            else:
+                wanted.append(value)
         for start in range(0, len(wanted), _BATCH):
             self._lookup(wanted[start:start + _BATCH])
         return {i: self._found[i] for i in iris if i in self._found}
@@ -121,6 +131,7 @@ class Labeller:
             if label is None and value in fallback:
                 label = choose([(0, k, v) for k, v in fallback[value].items()], self.lang)
             self._found[value] = Term(value, label or derived_label(value), known.get(value, False))
+            self._shared[(value, self.lang)] = self._found[value]
 
 
 def _true(node: object) -> bool:
