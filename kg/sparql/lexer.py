@@ -93,6 +93,14 @@ def keywords(text: str) -> set[str]:
     return {t.keyword for t in tokenize(unescape_codepoints(text)) if t.keyword}
 
 
+def has_keyword(text: str, word: str) -> bool:
+    """Whether ``word`` (upper case) is a keyword of the text; tokenizes only if the letters occur at all."""
+    text = unescape_codepoints(text) if "\\u" in text or "\\U" in text else text
+    if word.lower() not in text.lower():
+        return False  # the common case, answered without tokenizing
+    return any(t.keyword == word for t in tokenize(text))
+
+
 def operation_form(text: str) -> str | None:
     """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else None.
 
@@ -113,6 +121,8 @@ def operation_form(text: str) -> str | None:
 
 def has_dataset_clause(text: str) -> bool:
     """Whether a query names its own dataset (``FROM``/``FROM NAMED``, only legal outside braces)."""
+    if "from" not in text.lower() and "\\u" not in text and "\\U" not in text:
+        return False
     return any(t.keyword == "FROM" and t.depth == 0 for t in tokenize(unescape_codepoints(text)))
 
 

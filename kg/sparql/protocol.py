@@ -166,17 +166,15 @@ def check_query_safety(query: str) -> None:
     ``FROM``/``FROM NAMED`` are allowed: they select among the store's own graphs
     and back ends must never dereference them.
     """
-    words = lexer.keywords(query)
-    if "SERVICE" in words:
+    if lexer.has_keyword(query, "SERVICE"):
         raise ProtocolError(400, "SERVICE (federated query) is not available on this endpoint: "
                             "it never calls other servers")
 
 
 def check_update_safety(update: str) -> None:
     """Refuse ``LOAD`` (the server would fetch a URL) and ``SERVICE`` in an update's ``WHERE``."""
-    words = lexer.keywords(update)
-    if "LOAD" in words:
+    if lexer.has_keyword(update, "LOAD"):
         raise ProtocolError(400, "LOAD is not available on this endpoint: it never fetches URLs; "
                             "PUT or POST the data to /sparql/graph instead")
-    if "SERVICE" in words:
+    if lexer.has_keyword(update, "SERVICE"):
         raise ProtocolError(400, "SERVICE (federated query) is not available on this endpoint")
