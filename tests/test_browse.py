@@ -244,3 +244,23 @@ def test_incoming_links_are_counted_and_paged(settings: Settings, hub_store: Sto
         response = client.get("/id/test/hub", headers=HTML, query_string=query)
         pages.append(set(re.findall(r"/id/test/spoke/(\d+)", response.get_data(as_text=True))))
     assert set().union(*pages) == {f"{n:03d}" for n in range(total)}  # every link once, across pages
+
+
+def test_every_ui_string_exists_in_danish_and_english() -> None:
+    from kg.search import KIND_NAMES
+    from webapp.i18n import messages
+
+    templates = Path(__file__).resolve().parents[1] / "webapp" / "templates"
+    used = {key for path in templates.rglob("*.html")
+            for key in re.findall(r"\bt\('([a-z_]+)'\)", path.read_text(encoding="utf-8"))}
+    used |= {f"kind_{k}" for k in KIND_NAMES} | {f"severity_{s}" for s in ("violation", "warning", "info")}
+    used |= {f"only_in_{x}" for x in ("da", "en")} | {f"lang_{x}" for x in ("da", "en")}
+    used |= {f"role_{r}" for r in ("memberOf", "role", "membership", "responsibleFor", "meeting",
+                                   "mentionedIn", "member", "publishes")}
+    used |= {f"rel_{r}" for r in ("scheme", "broader", "narrower", "related")}
+    used |= {"description", "publisher", "contact", "theme", "keywords", "license", "access_rights",
+             "frequency", "issued", "modified", "landing_page", "conforms_to", "definition", "example",
+             "comment", "concept_source"}                          # keys the templates name in lists
+    catalogue = messages()
+    missing = sorted(k for k in used if not all(catalogue.get(k, {}).get(lang) for lang in ("da", "en")))
+    assert not missing, missing
