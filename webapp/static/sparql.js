@@ -16,6 +16,7 @@
       acceptHeaderGraph: "text/turtle,*/*;q=0.9",
       acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9",
     },
+    autofocus: false,                         // keep the page at its top (the header and the intro)
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
     persistenceId: null,
