@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -143,14 +144,27 @@ _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 _QUADS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
 
 
+_T = TypeVar("_T")
+
+
 class EmbeddedStore(Store):
-    """Oxigraph on disk (``path``) or in memory (``path=None``)."""
+    """Oxigraph on disk (``path``) or in memory (``path=None``).
+
+    A reader takes two snapshots: the hidden graphs, then its query (or, for a
+    dump, one snapshot per graph).  Writes readers can see are bracketed by
+    counters that are odd while the write runs (a seqlock), so a reader whose
+    snapshots straddle one retries instead of mixing two states: queries watch
+    only the marking of graphs as hidden (short writes), dumps every write.
+    """
 
     def __init__(self, base_iri: str, path: Path | None = None) -> None:
         self.base_iri = base_iri.rstrip("/")
         self.path = path
         self.minter = Minter(self.base_iri)
         self.meta = self.minter.meta_graph()
+        self._write_lock = threading.RLock()
+        self._writes = 0   # odd while a write readers can see is running
+        self._marks = 0    # odd while a load marks a graph hidden
         try:
             self._ox = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
@@ -160,6 +174,29 @@ class EmbeddedStore(Store):
                     "stop it, or load through the server's Graph Store endpoint") from None
             raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
         self.recover()
+
+    # -- consistency between snapshots ------------------------------------------
+    @contextlib.contextmanager
+    def _visible_write(self, marking: bool = False) -> Iterator[None]:
+        """Bracket a write that changes what readers see (``marking``: it hides a graph)."""
+        with self._write_lock:
+            self._writes += 1
+            self._marks += marking
+            try:
+                yield
+            finally:
+                self._marks += marking
+                self._writes += 1
+
+    def _stable(self, counter: str, read: Callable[[], _T]) -> _T:
+        """``read()`` again until no write watched by ``counter`` ran while it took its snapshots."""
+        while True:
+            before = getattr(self, counter)
+            if before % 2 == 0:
+                result = read()
+                if getattr(self, counter) == before:
+                    return result
+            time.sleep(0.001)
 
     # -- datasets ----------------------------------------------------------------
     def _hidden(self) -> set[str]:
@@ -189,7 +226,8 @@ class EmbeddedStore(Store):
 
     def _query(self, query: str, **dataset: object) -> object:
         try:
-            return self._ox.query(query, **self._dataset(**dataset))  # type: ignore[arg-type]
+            return self._stable("_marks", lambda: self._ox.query(  # type: ignore[arg-type]
+                query, **self._dataset(**dataset)))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         except OSError as exc:
@@ -243,9 +281,10 @@ class EmbeddedStore(Store):
         return OxigraphResult(result, max_rows=max_rows, deadline=deadline)
 
     # -- writing ---------------------------------------------------------------
-    def update(self, update: str) -> None:
+    def update(self, update: str, marking: bool = False) -> None:
         try:
-            self._ox.update(update)
+            with self._visible_write(marking):
+                self._ox.update(update)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         except OSError as exc:
@@ -282,9 +321,9 @@ class EmbeddedStore(Store):
         if exists:
             target = self.minter.staging_graph(graph, secrets.token_hex(8))
             self.update(render("store/mark-staging", meta=iri(self.meta), staging=iri(target),
-                               graph=iri(graph)))
+                               graph=iri(graph)), marking=True)
         else:
-            self.update(render("store/mark-loading", meta=iri(self.meta), graph=iri(graph)))
+            self.update(render("store/mark-loading", meta=iri(self.meta), graph=iri(graph)), marking=True)
         try:
             self._bulk(source, target, syntax, base_iri, path=path, data=data)
             triples = self._count(target)
@@ -314,8 +353,9 @@ class EmbeddedStore(Store):
 
     def _discard(self, hidden_graph: str) -> None:
         """Forget a hidden graph a failed load was filling."""
-        self._ox.remove_graph(ox.NamedNode(hidden_graph)) if self._ox.contains_named_graph(
-            ox.NamedNode(hidden_graph)) else None
+        with self._visible_write():
+            if self._ox.contains_named_graph(ox.NamedNode(hidden_graph)):
+                self._ox.remove_graph(ox.NamedNode(hidden_graph))
         self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
 
     def recover(self) -> list[str]:
@@ -339,8 +379,9 @@ class EmbeddedStore(Store):
         existed = self._ox.contains_named_graph(ox.NamedNode(graph)) or self.graph_info(graph) is not None
         if existed:
             self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(graph)))
-            if self._ox.contains_named_graph(ox.NamedNode(graph)):
-                self._ox.remove_graph(ox.NamedNode(graph))
+            with self._visible_write():
+                if self._ox.contains_named_graph(ox.NamedNode(graph)):
+                    self._ox.remove_graph(ox.NamedNode(graph))
         return existed
 
     # -- administration --------------------------------------------------------
@@ -367,11 +408,16 @@ class EmbeddedStore(Store):
         return sorted(infos, key=lambda g: g.name)
 
     def _live_quads(self) -> Iterator[ox.Quad]:
-        hidden = self._hidden()
-        for node in sorted(self._ox.named_graphs(), key=lambda n: n.value):
-            if node.value in hidden:
-                continue
-            for quad in self._ox.quads_for_pattern(None, None, None, node):
+        """Every live quad, from snapshots no write fell between (a dump during a load is consistent)."""
+        def snapshots() -> tuple[set[str], list[Iterator[ox.Quad]]]:
+            hidden = self._hidden()
+            graphs = sorted(self._ox.named_graphs(), key=lambda n: n.value)
+            return hidden, [self._ox.quads_for_pattern(None, None, None, node) for node in graphs
+                            if node.value not in hidden]
+
+        hidden, iterators = self._stable("_writes", snapshots)
+        for quads in iterators:
+            for quad in quads:
                 if self._is_hidden_record(quad, hidden):
                     continue
                 yield quad
@@ -400,8 +446,9 @@ class EmbeddedStore(Store):
             raise parse_error(str(source), exc) from None
         except OSError as exc:
             raise StoreError(f"{source}: {exc}") from None
-        self._ox.clear()
-        self._ox.bulk_load(path=str(source), format=fmt)
+        with self._visible_write():
+            self._ox.clear()
+            self._ox.bulk_load(path=str(source), format=fmt)
         return count
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
@@ -410,8 +457,9 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: list[tuple[Node, Node, Node, Node]]) -> None:
         """Add quads in one transaction (tests and small derived graphs)."""
-        self._ox.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
-                                to_oxigraph(g)) for s, p, o, g in quads)  # type: ignore[arg-type]
+        with self._visible_write():
+            self._ox.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                                    to_oxigraph(g)) for s, p, o, g in quads)  # type: ignore[arg-type]
 
     def close(self) -> None:
         if self.path is not None:
