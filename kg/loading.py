@@ -118,12 +118,60 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
+#: Deeper RDF/XML is refused: Oxigraph's parser is quadratic in depth (10^5 levels take minutes).
+MAX_XML_DEPTH = 1000
+
+
+def check_rdfxml(path: Path) -> None:
+    """Refuse RDF/XML that declares external entities, nests absurdly or expands entities explosively.
+
+    Oxigraph expands internal DTD entities without a bound (a 1 kB "billion
+    laughs" file took 48 s and 6 GB), so the file is first read with expat, which
+    stops entity amplification itself, never fetches anything, and lets kg count depth.
+    """
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(name: str, attrs: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise ParseError(str(path), f"XML nested deeper than {MAX_XML_DEPTH} elements",
+                             parser.CurrentLineNumber)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def entity(name: str, is_parameter: bool, value: str | None, base: str | None, system_id: str | None,
+               public_id: str | None, notation: str | None) -> None:
+        if system_id or public_id:
+            raise ParseError(str(path), f"external XML entity {name!r} is not allowed (kg never fetches "
+                             "files or URLs a document names)", parser.CurrentLineNumber)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.EntityDeclHandler = start, end, entity
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except expat.ExpatError as exc:
+        raise ParseError(str(path), expat.ErrorString(exc.code), exc.lineno, exc.offset + 1) from None
+
+
 def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha: str,
                   progress: ProgressFactory | None = None) -> int:
     """Replace ``graph`` with an RDF file's triples."""
-    syntax = SYNTAX_BY_SUFFIX[path.suffix.lower()]
-    prov = Provenance.now(relative_source(path, settings), sha)
+    syntax = SYNTAX_BY_SUFFIX.get(path.suffix.lower())
+    if syntax is None:
+        raise StoreError(f"{path}: not a file kg loads (RDF: {', '.join(sorted(SYNTAX_BY_SUFFIX))}; "
+                         "concept lists: .csv, .xlsx; agendas: .md, .docx in an agendas folder)")
     size = path.stat().st_size
+    if size == 0:  # most likely a truncated copy: replacing a graph with nothing needs `kg drop`
+        raise StoreError(f"{path}: empty file; nothing loaded (to remove a graph, use `kg drop`)")
+    if syntax == "rdfxml":
+        check_rdfxml(path)
+    prov = Provenance.now(relative_source(path, settings), sha)
     if progress is not None and size >= PROGRESS_THRESHOLD:
         report = progress(path, size)
         with path.open("rb") as handle:
