@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="store on disk (default) or in memory")
     parser.add_argument("--repeat", type=int, default=20, help="requests per page type")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-quality", action="store_true",
+                        help="skip computing the quality graph (kg.quality.after_load) before measuring")
     args = parser.parse_args(argv)
 
     from webapp import create_app
@@ -101,16 +103,20 @@ def main(argv: list[str] | None = None) -> int:
                                  ontologies_dir=ROOT / "ontologies", shapes_dir=ROOT / "shapes")
         store = open_store(settings)
         started = time.perf_counter()
-        outcomes = load_paths(store, settings, [*default_sources(settings), data])
+        # kg's own data first, the generated catalogue after: the agenda ingest matches names against
+        # every label in the store, so it runs before the store holds 26,000 datasets.
+        outcomes = load_paths(store, settings, default_sources(settings))
+        outcomes += load_paths(store, settings, [data])
         failed = [o.message for o in outcomes if o.status == "failed"]
         if failed:
             print("load failed:", *failed, sep="\n", file=sys.stderr)
             return 1
         load_s = time.perf_counter() - started
         started = time.perf_counter()
-        from kg import quality
+        if not args.no_quality:
+            from kg import quality
 
-        quality.after_load(store, settings)
+            quality.after_load(store, settings)
         quality_s = time.perf_counter() - started
         triples = sum(g.triples for g in store.graphs())
         from kg import search
@@ -122,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         client = app.test_client()
         lines = [f"kg browse pages: {triples:,} triples ({args.datasets:,} generated datasets), "
                  f"store {args.store}",
-                 f"load {load_s:.1f} s · quality graph {quality_s:.1f} s · search index {index_s:.1f} s "
+                 f"load {load_s:.1f} s · quality graph "
+                 f"{'skipped' if args.no_quality else f'{quality_s:.1f} s'} · search index {index_s:.1f} s "
                  f"({documents:,} documents)", "",
                  f"{'page type':<34}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}  status"]
         worst = 0.0
@@ -149,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"pages-{args.datasets}-{args.store}.txt").write_text(text + "\n", encoding="utf-8")
+    suffix = "-no-quality" if args.no_quality else ""
+    (OUT / f"pages-{args.datasets}-{args.store}{suffix}.txt").write_text(text + "\n", encoding="utf-8")
     return 0
 
 

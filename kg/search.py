@@ -68,6 +68,8 @@ _NAMES = frozenset(str(p) for p in (SKOS.altLabel, MDL.deprecatedLabel, SKOS.hid
 #: Graphs whose changes do not change what search finds.
 _IGNORED = ("/graph/meta", "/graph/catalog-index", "/graph/void", "/graph/validation")
 _MAX_TERMS = 8
+#: Above this many matches, ranking and exact facet counts would read them all; see SearchIndex.search.
+RANK_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Hit:
 class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, int] = field(default_factory=dict)
+    facets: dict[str, int | None] = field(default_factory=dict)   # None: not counted (many matches)
     total: int = 0
     kind: str | None = None
 
@@ -162,32 +164,69 @@ class SearchIndex:
         """Ranked hits (labels in ``lang`` where there is one) and the count per kind.
 
         A label equal to the query comes first; then BM25 with labels weighing 10, names 5, text 1.
+        Ranking and exact facet counts read every match, so for words that occur in thousands of
+        documents ("kommune" in every description) the work is bounded: hits in labels and names are
+        ranked and come first, hits only in text follow in index order, and facets come from the
+        first :data:`RANK_LIMIT` matches (counts then omitted).
         """
         result = SearchResult(text, kind=kind)
         expression = match_expression(text)
         if not expression:
             return result
-        label_col = 2 if lang == "da" else 3
-        other_col = 5 - label_col
+        names = f"{{label_da label_en names}} : ({expression})"
+        kind_filter = " AND kind = ?" if kind else ""
+        kind_args: list[object] = [kind] if kind else []
         with self._lock:
-            facets = self._db.execute(
-                "SELECT kind, count(*) FROM docs WHERE docs MATCH ? GROUP BY kind", (expression,)).fetchall()
-            result.facets = {k: n for k, n in sorted(facets, key=lambda kn: (-kn[1], kn[0]))}
-            result.total = sum(n for k, n in facets if kind is None or k == kind)
-            where = "docs MATCH ?" + (" AND kind = ?" if kind else "")
-            params: list[object] = [expression] + ([kind] if kind else []) + [limit, offset]
-            rows = self._db.execute(
-                f"SELECT iri, kind, highlight(docs, {label_col}, ?, ?), highlight(docs, {other_col}, ?, ?), "
-                f"snippet(docs, 5, ?, ?, '…', 16), snippet(docs, 4, ?, ?, '…', 12) "
-                f"FROM docs WHERE {where} ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? "
-                f"COLLATE NOCASE) DESC, bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0) LIMIT ? OFFSET ?",
-                [HIT_START, HIT_END] * 4 + params[:-2] + [text.strip()] * 2 + params[-2:]).fetchall()
-        for iri_, kind_, label, other, body, names in rows:
+            total = self._count(expression, kind_filter, kind_args)
+            result.total = total
+            if self._count(expression, "", []) <= RANK_LIMIT:
+                facets = self._db.execute("SELECT kind, count(*) FROM docs WHERE docs MATCH ? GROUP BY kind",
+                                          (expression,)).fetchall()
+                result.facets = dict(sorted(facets, key=lambda kn: (-kn[1], kn[0])))
+            else:
+                sample = self._db.execute("SELECT DISTINCT kind FROM (SELECT kind FROM docs "
+                                          "WHERE docs MATCH ? LIMIT ?)", (expression, RANK_LIMIT)).fetchall()
+                result.facets = {k: None for (k,) in sorted(sample)}
+                if kind and kind not in result.facets:
+                    result.facets[kind] = None
+            if total <= RANK_LIMIT:
+                rows = self._page(expression, kind_filter, kind_args, text, lang, limit, offset, ranked=True)
+            else:
+                in_names = self._count(names, kind_filter, kind_args)
+                ranked = in_names <= RANK_LIMIT
+                rows = []
+                if offset < in_names:
+                    rows = self._page(names, kind_filter, kind_args, text, lang, limit, offset, ranked=ranked)
+                if len(rows) < limit:
+                    rest = f"({expression}) NOT ({names})"
+                    rows += self._page(rest, kind_filter, kind_args, text, lang, limit - len(rows),
+                                       max(0, offset - in_names), ranked=False)
+        for iri_, kind_, label, other, body, names_ in rows:
             shown = label or other or iri_
-            snippet = body if HIT_START in body else (names if HIT_START in names else body)
+            snippet = body if HIT_START in body else (names_ if HIT_START in names_ else body)
             result.hits.append(Hit(iri_, kind_, segments(shown), segments(snippet),
                                    fallback=not label and bool(other)))
         return result
+
+    def _count(self, expression: str, kind_filter: str, kind_args: list[object]) -> int:
+        row = self._db.execute(f"SELECT count(*) FROM docs WHERE docs MATCH ?{kind_filter}",
+                               [expression, *kind_args]).fetchone()
+        return int(row[0])
+
+    def _page(self, expression: str, kind_filter: str, kind_args: list[object], text: str, lang: str,
+              limit: int, offset: int, ranked: bool) -> list[tuple[str, str, str, str, str, str]]:
+        label_col = 2 if lang == "da" else 3
+        other_col = 5 - label_col
+        order = ("ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? COLLATE NOCASE) DESC, "
+                 "bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0)") if ranked else ""
+        params: list[object] = [HIT_START, HIT_END] * 4 + [expression, *kind_args]
+        params += [text.strip()] * 2 if ranked else []
+        rows = self._db.execute(
+            f"SELECT iri, kind, highlight(docs, {label_col}, ?, ?), highlight(docs, {other_col}, ?, ?), "
+            f"snippet(docs, 5, ?, ?, '…', 16), snippet(docs, 4, ?, ?, '…', 12) "
+            f"FROM docs WHERE docs MATCH ?{kind_filter} {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset]).fetchall()
+        return rows  # type: ignore[no-any-return]
 
     def close(self) -> None:
         with self._lock:

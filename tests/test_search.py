@@ -124,3 +124,23 @@ def test_search_highlighting_cannot_inject_markup(settings: Settings) -> None:
         assert "&lt;<mark>script</mark>&gt;" in html
     finally:
         store.close()
+
+
+def test_common_words_rank_label_hits_first_then_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.search as search
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 50)
+    index = SearchIndex(None)
+    docs = [(f"http://x/text/{n:03d}", "dataset", f"Datasæt {n:03d}", "", "",
+             "Oversigt over skoler i Køge Kommune") for n in range(120)]
+    docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "") for n in range(3)]
+    search._fill(index._db, sorted(docs), "test")
+    first = index.search("kommune", "da", limit=10)
+    assert first.total == 123 and set(first.facets) == {"dataset", "organisation"}
+    assert all(count is None for count in first.facets.values())       # not counted past the limit
+    assert [h.iri for h in first.hits[:3]] == [f"http://x/org/{n}" for n in range(3)]  # labels first
+    seen = [h.iri for page in range(13)
+            for h in index.search("kommune", "da", limit=10, offset=10 * page).hits]
+    assert len(seen) == 123 == len(set(seen))                          # every match once, across pages
+    orgs = index.search("kommune", "da", kind="organisation")
+    assert orgs.total == 3 and {h.kind for h in orgs.hits} == {"organisation"}
