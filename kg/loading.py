@@ -201,7 +201,10 @@ def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: s
                force: bool = False, progress: ProgressFactory | None = None,
                on_outcome: Callable[[LoadOutcome], None] | None = None) -> list[LoadOutcome]:
     """Load every source under ``paths``; each is all or nothing, failures do not stop the rest."""
+    paths = list(paths)
     files = discover(paths)
+    if not files:  # an empty or mistyped folder would otherwise "succeed" silently
+        raise StoreError(f"{', '.join(map(str, paths))}: no loadable files (RDF, concept lists, agendas)")
     if graph is not None and len(files) != 1:
         raise StoreError("--graph names one graph, so give exactly one file")
     known = {g.name: g for g in store.graphs()}

@@ -310,6 +310,8 @@ class EmbeddedStore(Store):
             raise parse_error(source, exc) from None
         except (OSError, ValueError) as exc:
             raise ParseError(source, str(exc)) from None
+        except MemoryError as exc:  # Oxigraph's readers cap one token (a literal, an IRI) at 16 MiB
+            raise ParseError(source, f"a single term is too large to read ({exc})") from None
 
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
                  path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
@@ -349,6 +351,8 @@ class EmbeddedStore(Store):
                                     format=ox.RdfFormat.N_TRIPLES) or b""
         except SyntaxError as exc:
             raise parse_error(source, exc) from None
+        except MemoryError as exc:  # Oxigraph's readers cap one token (a literal, an IRI) at 16 MiB
+            raise ParseError(source, f"a single term is too large to read ({exc})") from None
         return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples)
 
     def _discard(self, hidden_graph: str) -> None:
