@@ -68,6 +68,8 @@ _NAMES = frozenset(str(p) for p in (SKOS.altLabel, MDL.deprecatedLabel, SKOS.hid
 #: Graphs whose changes do not change what search finds.
 _IGNORED = ("/graph/meta", "/graph/catalog-index", "/graph/void", "/graph/validation")
 _MAX_TERMS = 8
+#: The index layout; part of the fingerprint, so a file written by an older kg is rebuilt.
+SCHEMA = "kg-search-2"
 #: Above this many matches, ranking and exact facet counts would read them all; see SearchIndex.search.
 RANK_LIMIT = 2000
 
@@ -112,7 +114,7 @@ def match_expression(text: str) -> str:
 def fingerprint(store: Store) -> str:
     """A hash of the PROV records of the graphs search reads (cheap: no triple is read)."""
     skip = {store.base_iri + s for s in _IGNORED}
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(SCHEMA.encode())  # an index file of an older layout counts as stale
     for info in store.graphs():
         if info.name not in skip:
             digest.update(f"{info.name}\t{info.triples}\t{info.sha256}\t{info.loaded_at}\n".encode())
@@ -174,18 +176,24 @@ class SearchIndex:
         if not expression:
             return result
         names = f"{{label_da label_en names}} : ({expression})"
-        kind_filter = " AND kind = ?" if kind else ""
-        kind_args: list[object] = [kind] if kind else []
+        if kind:  # the kind is also an indexed token, so filtering by it never reads the documents
+            expression_all, expression = expression, f'({expression}) AND kindtoken : "k{kind}"'
+            names = f'({names}) AND kindtoken : "k{kind}"'
+        else:
+            expression_all = expression
+        kind_filter = ""
+        kind_args: list[object] = []
         with self._lock:
             total = self._count(expression, kind_filter, kind_args)
             result.total = total
-            if self._count(expression, "", []) <= RANK_LIMIT:
+            if self._count(expression_all, "", []) <= RANK_LIMIT:
                 facets = self._db.execute("SELECT kind, count(*) FROM docs WHERE docs MATCH ? GROUP BY kind",
-                                          (expression,)).fetchall()
+                                          (expression_all,)).fetchall()
                 result.facets = dict(sorted(facets, key=lambda kn: (-kn[1], kn[0])))
             else:
-                sample = self._db.execute("SELECT DISTINCT kind FROM (SELECT kind FROM docs "
-                                          "WHERE docs MATCH ? LIMIT ?)", (expression, RANK_LIMIT)).fetchall()
+                sample = self._db.execute(
+                    "SELECT DISTINCT kind FROM (SELECT kind FROM docs WHERE docs MATCH ? LIMIT ?)",
+                    (expression_all, RANK_LIMIT)).fetchall()
                 result.facets = {k: None for (k,) in sorted(sample)}
                 if kind and kind not in result.facets:
                     result.facets[kind] = None
@@ -198,7 +206,7 @@ class SearchIndex:
                 if offset < in_names:
                     rows = self._page(names, kind_filter, kind_args, text, lang, limit, offset, ranked=ranked)
                 if len(rows) < limit:
-                    rest = f"({expression}) NOT ({names})"
+                    rest = f"({expression}) NOT ({names})"  # text-only hits
                     rows += self._page(rest, kind_filter, kind_args, text, lang, limit - len(rows),
                                        max(0, offset - in_names), ranked=False)
         for iri_, kind_, label, other, body, names_ in rows:
@@ -218,7 +226,7 @@ class SearchIndex:
         label_col = 2 if lang == "da" else 3
         other_col = 5 - label_col
         order = ("ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? COLLATE NOCASE) DESC, "
-                 "bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0)") if ranked else ""
+                 "bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0, 0)") if ranked else ""
         params: list[object] = [HIT_START, HIT_END] * 4 + [expression, *kind_args]
         params += [text.strip()] * 2 if ranked else []
         rows = self._db.execute(
@@ -236,7 +244,7 @@ class SearchIndex:
 def _create(db: sqlite3.Connection) -> sqlite3.Connection:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
-               "label_da, label_en, names, body, "
+               "label_da, label_en, names, body, kindtoken, "
                "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')")
     return db
 
@@ -244,8 +252,8 @@ def _create(db: sqlite3.Connection) -> sqlite3.Connection:
 def _fill(db: sqlite3.Connection, docs: list[tuple[str, str, str, str, str, str]], print_: str) -> None:
     with db:
         db.execute("DELETE FROM docs")
-        db.executemany("INSERT INTO docs (iri, kind, label_da, label_en, names, body) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", docs)
+        db.executemany("INSERT INTO docs (iri, kind, label_da, label_en, names, body, kindtoken) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'k' || ?2)", docs)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (print_,))
         db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
 
