@@ -56,6 +56,19 @@ class Settings:
     max_rows: int = 10_000
     #: Largest request body accepted, in bytes.
     max_upload_bytes: int = 50 * 1024 * 1024
+    #: Longest request target (path and query string) accepted, in characters; longer is refused with 414.
+    #: 8190 is also the most gunicorn's ``limit_request_line`` allows; send longer queries by POST.
+    max_url_length: int = 8190
+    #: Requests per second one client may make, sustained, to the expensive endpoints (``/sparql``,
+    #: ``/search``, ``/catalog``, VoID, dumps); past it the answer is 429 with ``Retry-After``.
+    #: 0 turns the limit off (the default, so tests and ``kg serve`` on a laptop are not throttled);
+    #: a public server sets it, e.g. ``KG_RATE_LIMIT=5`` (``SECURITY.md``).
+    rate_limit: float = 0.0
+    #: Requests a client may make at once before the sustained rate applies (the token bucket's size).
+    rate_burst: int = 30
+    #: Header a trusted reverse proxy sets to name the client (e.g. ``X-Forwarded-For``; its last entry is
+    #: taken, the one the proxy appended).  Empty: the connection's address; never trust it without a proxy.
+    trusted_proxy_header: str = ""
     #: Compute the OWL RL closure after each load.
     infer_after_load: bool = True
     #: Compute quality metrics after each load.
@@ -108,6 +121,9 @@ def _validate(settings: Settings) -> Settings:
         raise ConfigError("setting 'remote_query_url' is required when store = remote")
     if settings.query_timeout <= 0 or settings.max_rows <= 0:
         raise ConfigError("settings 'query_timeout' and 'max_rows' must be positive")
+    if settings.rate_limit < 0 or settings.rate_burst < 1 or settings.max_url_length < 256:
+        raise ConfigError("settings 'rate_limit' must be 0 or more, 'rate_burst' 1 or more and "
+                          "'max_url_length' 256 or more")
     return settings.replace(base_iri=base)
 
 
