@@ -30,6 +30,7 @@ bp = Blueprint("browse", __name__)
 DEF_ROOT = DEFAULT_BASE_IRI + "/def/"
 _HTML = ("text/html", "application/xhtml+xml")
 GRAPH_SUBJECTS_PER_PAGE = 50
+MAX_PAGE = 1_000_000
 
 
 # -- IRIs and links --------------------------------------------------------------------------
@@ -127,9 +128,12 @@ def _is_graph(value: str) -> bool:
 
 def _page_arg() -> int:
     try:
-        return max(1, int(request.args.get("page", "1")))
+        page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400, description="page must be a whole number")
+    if page > MAX_PAGE:  # the query's OFFSET must fit the store's 64-bit integers
+        abort(400, description=f"page must be at most {MAX_PAGE}")
+    return page
 
 
 def resource_html(value: str) -> str:

@@ -15,6 +15,7 @@ from webapp.i18n import current_language
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
+MAX_PAGE = 1_000_000
 
 
 @bp.get("/search")
@@ -28,6 +29,8 @@ def search() -> str:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400, description="page must be a whole number")
+    if page > MAX_PAGE:  # the offset must fit the index's 64-bit integers
+        abort(400, description=f"page must be at most {MAX_PAGE}")
     result = None
     if text:
         index = search_index(get_store(), get_settings())
