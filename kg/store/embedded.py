@@ -380,7 +380,9 @@ class EmbeddedStore(Store):
         return self._replace(graph, syntax, base_iri, provenance, data=data)
 
     def drop_graph(self, graph: str) -> bool:
-        existed = self._ox.contains_named_graph(ox.NamedNode(graph)) or self.graph_info(graph) is not None
+        # a graph loaded with 0 triples exists only as its PROV record: that must be droppable too
+        record = self._ox.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(self.meta))
+        existed = self._ox.contains_named_graph(ox.NamedNode(graph)) or next(iter(record), None) is not None
         if existed:
             self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(graph)))
             with self._visible_write():
