@@ -30,13 +30,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
-    from webapp import browse, catalog, core, i18n, search, security, sparql
+    from webapp import browse, catalog, core, i18n, openapi, search, security, sparql
 
     app.register_blueprint(core.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(openapi.bp)
     i18n.init_app(app)
     core.register_error_handlers(app)
     security.init_app(app, settings)
