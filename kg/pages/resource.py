@@ -27,6 +27,7 @@ from kg.namespaces import (
     MDL,
     ORG,
     OWL,
+    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -57,6 +58,9 @@ _RANK = {p: n for n, p in enumerate(PROPERTY_ORDER)}
 #: Properties whose values are shown in the domain sections and so need no second row.
 LABEL_PROPERTIES = frozenset(str(p) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
 _PLAIN = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+#: PROV record properties (``browse/graphs`` gives one per row) and the GraphSource fields they fill.
+_RECORD_FIELDS = {str(DCTERMS.source): "source", str(PROV.generatedAtTime): "loaded_at",
+                  str(KG.sha256): "sha256", str(KG.softwareVersion): "version"}
 
 
 def described(store: Store, resource: str) -> bool:
@@ -152,14 +156,13 @@ def incoming_page(store: Store, resource: str, predicate: str, labeller: Labelle
 def graph_sources(store: Store, resource: str) -> list[GraphSource]:
     """The named graphs holding the resource's statements, with their PROV."""
     meta = Minter(store.base_iri).meta_graph()
-    rows = store.select(render("browse/graphs", s=iri(resource), meta=iri(meta)))
-
-    def text(row: dict[str, Node], key: str) -> str | None:
-        value = row.get(key)
-        return None if value is None else str(value)
-
-    return sorted((GraphSource(str(r["g"]), int(str(r["n"])), text(r, "source"), text(r, "loaded"),
-                               text(r, "sha256"), text(r, "version")) for r in rows),
+    counts: dict[str, int] = {}
+    record: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in store.select(render("browse/graphs", s=iri(resource), meta=iri(meta))):
+        counts[str(row["g"])] = int(str(row["n"]))
+        if row.get("p") is not None and row.get("o") is not None:
+            record[str(row["g"])][_RECORD_FIELDS[str(row["p"])]] = str(row["o"])
+    return sorted((GraphSource(g, n, **record[g]) for g, n in counts.items()),
                   key=lambda g: (-g.statements, g.iri))
 
 
