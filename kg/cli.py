@@ -344,6 +344,87 @@ def quality_command(ctx: click.Context, check_urls: bool, no_validate: bool, wor
         raise click.ClickException(f"{len(problems)} declared quality annotation(s) break the rules")
 
 
+# -- validation and reasoning ------------------------------------------------------------------
+
+@main.command("validate")
+@click.option("--shapes", "shape_files", multiple=True, type=click.Path(path_type=Path),
+              help="Shapes file (repeatable; default: every shapes/*.ttl).")
+@click.option("--graph", "graph_iris", multiple=True, help="Validate only resources described in this graph "
+              "(repeatable; descriptions still come from every graph).")
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json", "html"]), default="text",
+              show_default=True, help="Report format on standard output.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation",
+              show_default=True, help="The severity that makes the exit code 1.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
+              help="Language of the messages.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPUs).")
+@click.option("--whole-graph", is_flag=True, help="One pyshacl run over the whole graph (the reference) "
+              "instead of per-resource batches.")
+@click.option("--no-store", is_flag=True, help="Do not store the report in the validation graph.")
+@click.pass_context
+def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_iris: tuple[str, ...], fmt: str,
+                     fail_on: str, lang: str, jobs: int | None, whole_graph: bool, no_store: bool) -> None:
+    """Validate the store against kg's SHACL shapes; exit 0 when it conforms, 1 when not, 2 on errors.
+
+    The text report is grouped by resource (label, property, message in the chosen
+    language).  The latest report is stored in the validation graph for the web pages.
+    """
+    from kg import validate as v
+
+    settings = _settings(ctx)
+    try:
+        with _store(ctx) as store:
+            shapes = v.load_shapes(list(shape_files) or v.default_shape_files(settings), settings.base)
+            known = {g.name for g in store.graphs()}
+            missing = [g for g in graph_iris if g not in known]
+            if missing:
+                raise v.ValidationError(f"no graph named {missing[0]}")
+            graphs = list(graph_iris) or None
+            if whole_graph:
+                report = v.validate_whole(store, settings, shapes, graphs)
+            else:
+                report = v.validate_store(store, settings, shapes, graphs, jobs=jobs,
+                                          progress=_validation_progress())
+            if not no_store:
+                v.store_report(store, settings, report)
+    except (StoreError, OSError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    base = settings.base_iri + "/"
+    if fmt == "ttl":
+        click.echo(report.to_graph().serialize(format="turtle"), nl=False)
+    elif fmt == "json":
+        click.echo(report.to_json(lang))
+    elif fmt == "html":
+        click.echo(report.to_html(lang, base), nl=False)
+    else:
+        click.echo(report.to_text(lang, base), nl=False)
+    ctx.exit(0 if report.conforms(fail_on) else 1)
+
+
+def _validation_progress() -> Callable[[int, int], None] | None:
+    """Resources validated so far, on the terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"\rvalidated {done}/{total} resources", err=True, nl=done >= total)
+
+    return report
+
+
+@main.command("infer")
+@click.pass_context
+def infer_command(ctx: click.Context) -> None:
+    """Compute the OWL RL closure of the ontologies and data into the inferred graph."""
+    from kg.reason import infer
+
+    with _store(ctx) as store:
+        outcome = infer(store, _settings(ctx))
+    click.echo(f"inferred {outcome.triples} triples into {outcome.graph} "
+               f"from {outcome.input_triples} asserted ({outcome.seconds:.1f} s)")
+
+
 # -- sub-groups filled by the ingest and export modules -----------------------------------------
 
 @main.group(cls=KgGroup)
