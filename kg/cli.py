@@ -115,6 +115,11 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
     with _store(ctx) as store:
         outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
                               progress=_progress_factory(), on_outcome=show)
+        if _settings(ctx).infer_after_load and any(o.status == "loaded" for o in outcomes):
+            from kg.reason import infer
+
+            inferred = infer(store, _settings(ctx))
+            click.echo(f"inferred {inferred.triples} triples -> {inferred.graph}")
         if _settings(ctx).quality_after_load and any(o.status == "loaded" for o in outcomes):
             from kg.quality import after_load
 
@@ -581,3 +586,7 @@ def export_conceptlist(ctx: click.Context, scheme: str, fmt: str | None, output:
             click.echo(f"wrote {len(rows)} concepts to {output} (+ {ex.sidecar_for(output).name})", err=True)
     except ex.ExportError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+if __name__ == "__main__":
+    main()
