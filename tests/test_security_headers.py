@@ -111,7 +111,8 @@ def test_cors_is_left_as_the_endpoint_sets_it(client: FlaskClient) -> None:
 
 # -- no inline script or style, in the templates and in what they render ------------------------------
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>", re.I)
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/(?:ld\+)?json\")[^>]*>",
+                            re.I)
 _HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 _STYLE_ATTR = re.compile(r"<[^>]*\sstyle\s*=", re.I)
 _STYLE_ELEMENT = re.compile(r"<style\b", re.I)
@@ -151,7 +152,8 @@ def test_rendered_pages_hold_no_inline_code(client: FlaskClient, path: str) -> N
 # -- in a real browser -----------------------------------------------------------------------------
 
 _RECORD_VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-                      "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));")
+                      "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' "
+                      "+ e.sourceFile));")
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +225,8 @@ def test_gunicorn_tells_no_versions(tmp_path: Path) -> None:
     """kg's production server: the ``Server`` header names no version; errors show no traceback."""
     port = free_port()
     script = ("import sys; from kg.config import load_settings; from webapp.server import run_server; "
-              f"run_server(load_settings(environ={{}}, config_file=None, store='memory'), '127.0.0.1', {port}, 2)")
+              "run_server(load_settings(environ={}, config_file=None, store='memory'), "
+              f"'127.0.0.1', {port}, 2)")
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=log, stderr=log)
     try:
