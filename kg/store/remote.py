@@ -64,7 +64,7 @@ from kg.iris import Minter
 from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
 from kg.queries import iri, render
 from kg.sparql.execution import QueryTimeout
-from kg.sparql.lexer import has_dataset_clause
+from kg.sparql.lexer import has_dataset_clause, operation_form
 from kg.store.base import (
     DumpFormat,
     GraphInfo,
@@ -314,8 +314,12 @@ class RemoteStore(Store):
 
     def _post_update(self, update: str, syntax: bool = False,
                      timeout: float | tuple[float, float | None] | None = None) -> None:
+        """Send an update and wait for its end, however long: dropping or switching a graph of millions
+        of triples takes minutes on Virtuoso, and an update given up on by kg would still commit later
+        (the embedded store's updates have no time limit either).  Connecting is still bounded."""
         self._server()
-        response = self._raw("POST", self.update_url, data={"update": update}, timeout=timeout)
+        response = self._raw("POST", self.update_url, data={"update": update},
+                             timeout=timeout or (self.timeout, None))
         if response.status_code >= 300:
             raise self._http_error(response, self.update_url, syntax=syntax)
 
@@ -331,11 +335,15 @@ class RemoteStore(Store):
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)
+        form = operation_form(query)
+        if form == "UPDATE":
+            raise QuerySyntaxError("this is a SPARQL Update; send it as an update, not a query")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # an unrecognised form is the server's to reject
             wrapper.setQuery(query)
-        if wrapper.isSparqlUpdateRequest():
-            raise QuerySyntaxError("this is a SPARQL Update; send it as an update, not a query")
+        # SPARQLWrapper guesses the form with a regular expression that words in comments fool ("# pages
+        # add ..." made a SELECT an ADD update, sent as update=); kg's tokenizer knows, so it decides.
+        wrapper.queryType = form or "SELECT"
         for name, value in params or []:
             wrapper.addParameter(name, value)
         wrapper.addCustomHttpHeader("Accept", accept)
@@ -477,11 +485,7 @@ class RemoteStore(Store):
     def execute(self, query: str, default_graphs: list[str] | None = None,
                 named_graphs: list[str] | None = None, max_rows: int | None = None,
                 timeout: float | None = None) -> RemoteResult:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            probe = SPARQLWrapper(self.query_url)
-            probe.setQuery(query)
-        accept = _NTRIPLES if probe.queryType in ("CONSTRUCT", "DESCRIBE") else _RESULTS_XML
+        accept = _NTRIPLES if operation_form(query) in ("CONSTRUCT", "DESCRIBE") else _RESULTS_XML
         body, ctype, form, headers, params = self._query(query, accept, default_graphs, named_graphs, timeout)
 
         def refetch(media: str) -> bytes | None:
