@@ -29,7 +29,7 @@ from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.execution import QueryTimeout, TooBusy, run_with_deadline
 from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
-from kg.sparql.upload import syntax_of, to_ntriples
+from kg.sparql.upload import check_upload, syntax_of, to_ntriples
 from kg.store import ParseError, Provenance, QuerySyntaxError, StoreError, StoreUnavailable
 from webapp.context import get_settings, get_store
 
@@ -380,7 +380,9 @@ def _upload() -> tuple[bytes, str]:
     if syntax is None:
         raise ProtocolError(415, f"send RDF as one of: {', '.join(sorted(_UPLOAD_TYPES))} "
                             f"(got {media or 'no Content-Type'})")
-    return request.get_data(cache=False), syntax
+    data = request.get_data(cache=False)
+    check_upload(data, syntax)
+    return data, syntax
 
 
 _UPLOAD_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",

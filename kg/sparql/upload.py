@@ -7,6 +7,9 @@ two uploads that both say ``_:b0`` do not become one node when merged.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from kg.store.base import ParseError, RdfSyntax
@@ -45,3 +48,25 @@ def to_ntriples(data: bytes, syntax: RdfSyntax, base_iri: str, source: str = "th
     except ValueError as exc:
         raise ParseError(source, str(exc)) from None
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def check_upload(data: bytes, syntax: RdfSyntax, source: str = "the request body") -> None:
+    """Refuse RDF/XML the loader would refuse: external entities, entity amplification, absurd depth.
+
+    Oxigraph expands internal DTD entities without a bound (a 1 kB "billion laughs"
+    upload would hold a worker for minutes and take gigabytes), so uploads get the
+    same expat pre-check as files (:func:`kg.loading.check_rdfxml`).
+    """
+    if syntax != "rdfxml" or b"<!" not in data:
+        return
+    from kg.loading import check_rdfxml
+
+    with tempfile.TemporaryDirectory(prefix="kg-upload-") as folder:
+        path = Path(folder) / "upload.rdf"
+        path.write_bytes(data)
+        try:
+            check_rdfxml(path)
+        except ParseError as exc:  # named again after the request, not the temporary file
+            where = str(path) + (f", line {exc.line}" if exc.line else "") + (
+                f", column {exc.column}" if exc.column else "")
+            raise ParseError(source, str(exc)[len(where) + 2:], exc.line, exc.column) from None
