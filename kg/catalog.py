@@ -37,6 +37,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.iris import Minter
 from kg.namespaces import DCTERMS, HYDRA, KG, PREFIXES, RDF, VOID, XSD
 from kg.queries import get_query, iri, render
 from kg.store.base import Provenance, Store
@@ -122,11 +123,11 @@ class Paging:
 # -- graph names ------------------------------------------------------------------------------
 
 def index_graph(base_iri: str) -> str:
-    return base_iri.rstrip("/") + "/graph/catalog-index"
+    return Minter(base_iri).catalog_index_graph()
 
 
 def void_graph(base_iri: str) -> str:
-    return base_iri.rstrip("/") + "/graph/void"
+    return Minter(base_iri).void_graph()
 
 
 def void_dataset(base_iri: str) -> str:

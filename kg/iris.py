@@ -54,7 +54,7 @@ class Minter:
         return self._id("document", body, date, number, str(ordinal))
 
     def decision(self, body: str, date: str, ordinal: int) -> str:
-        """A body's decision at a meeting: ``ordinal`` is the subject's place in the meeting's numbered list."""
+        """A body's decision at a meeting; ``ordinal``: the subject's place in its numbered list."""
         return self._id("decision", body, date, str(ordinal))
 
     def case(self, case_number: str) -> str:
@@ -108,6 +108,13 @@ class Minter:
 
     def validation_graph(self) -> str:
         return f"{self.base}/graph/validation"
+
+    def catalog_index_graph(self) -> str:
+        """The derived graph numbering the catalogue's items for paging (built at load time)."""
+        return f"{self.base}/graph/catalog-index"
+
+    def void_graph(self) -> str:
+        return f"{self.base}/graph/void"
 
     def staging_graph(self, graph: str, token: str) -> str:
         """A private graph a load fills before it is switched in; never queried."""
