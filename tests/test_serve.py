@@ -43,11 +43,15 @@ def test_kg_serve_on_a_fresh_store(tmp_path: Path) -> None:
                 pass
             assert time.monotonic() < deadline, "kg serve did not become ready"
             time.sleep(0.3)
-        home = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        home = requests.get(f"http://127.0.0.1:{port}/", timeout=60)
         assert home.status_code == 200
         assert "text/html" in home.headers["Content-Type"]
         assert (tmp_path / "var" / "store").is_dir()  # the embedded store is on disk
         assert "graph/" in home.text                   # and holds the loaded sources
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
