@@ -314,7 +314,7 @@ def _kg(work: Path, store: Path, *args: str) -> None:
     proc = subprocess.run(child_command(["--store-path", str(store), *args]), cwd=work, env=child_env(),
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        raise AssertionError(f"kg {' '.join(args)} failed: {proc.stderr}")
+        raise AssertionError(f"kg {' '.join(args)} failed (exit {proc.returncode}): {proc.stderr}")
 
 
 def generate(work: Path, datasets: int, seed: int, name: str) -> Path:
