@@ -81,8 +81,9 @@ def _base_prologue() -> str:
 
 def _syntax_message(exc: Exception) -> str:
     """The engine's message with line numbers counted in the client's text (the BASE line is ours)."""
-    return _POSITION.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3)}{m.group(4)}",
-                         str(exc))
+    message = _POSITION.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3)}{m.group(4)}",
+                            str(exc))
+    return re.sub(r"\s*[\r\n]+\s*", " ", message)  # one line: the engine's lists of expected tokens wrap
 
 
 def _run(work: Callable[[float], Any]) -> Any:
