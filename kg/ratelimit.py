@@ -65,6 +65,8 @@ def client_key(remote_addr: str | None, forwarded: str | None = None) -> str:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
         return address[:100]
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
