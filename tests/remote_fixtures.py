@@ -1,0 +1,141 @@
+"""The integration suite with the store on Virtuoso: ``KG_TEST_STORE=virtuoso python -m pytest tests``.
+
+kg scales out by putting its store on a SPARQL 1.1 server, so the tests written against the
+in-memory store must also pass against a real remote one.  With ``KG_TEST_STORE=virtuoso`` the
+shared fixtures of ``tests/conftest.py`` point at three Virtuoso servers started by
+:mod:`tests.servers` (127.0.0.1, own folders, stopped at the end):
+
+* ``loaded``: ``loaded_store``, loaded once with ``ontologies/`` and ``data/``;
+* ``scratch``: ``settings``, so every ``open_store(settings)`` of a test or of a module fixture
+  opens it.  The in-memory store gave each such call a fresh empty store; here the server is
+  wiped when a test module starts and ends, and whatever graphs a test adds are dropped after
+  it, so module fixtures keep their data and tests do not see each other's;
+* ``empty``: ``memory_store``, wiped before and after each test.
+
+"Wiped" means every graph the server did not hold when it started (its own system graphs stay),
+plus graphs left hidden by an interrupted load.  Tests that are about the embedded or in-memory
+store itself are skipped with their reason (``EMBEDDED_ONLY``).  Without the variable nothing here
+does anything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from kg.config import Settings
+from kg.queries import iri, render
+from kg.store import Store, open_store
+from tests.servers import RunningServer, virtuoso_server
+
+#: Which store the integration suite runs on: ``memory`` (default) or ``virtuoso``.
+STORE = os.environ.get("KG_TEST_STORE", "memory").strip().lower() or "memory"
+ACTIVE = STORE == "virtuoso"
+ROLES = ("loaded", "scratch", "empty")
+
+#: Tests that check the embedded or in-memory store as such, by node-id prefix, with the reason.
+EMBEDDED_ONLY: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, with their reason, the tests that only make sense on the embedded store."""
+    if not ACTIVE:
+        return
+    for item in items:
+        for prefix, reason in EMBEDDED_ONLY.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.skip(reason=f"KG_TEST_STORE=virtuoso: {reason}"))
+                break
+
+
+@pytest.fixture(scope="session")
+def virtuoso_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunningServer]]:
+    """The three servers, started once for the session."""
+    if shutil.which("virtuoso-t") is None or not (shutil.which("isql-vt") or shutil.which("isql")):
+        pytest.exit("KG_TEST_STORE=virtuoso, but Virtuoso is not installed "
+                    "(apt-get install virtuoso-opensource)", returncode=4)
+    with (virtuoso_server(tmp_path_factory.mktemp("virtuoso-loaded")) as loaded,
+          virtuoso_server(tmp_path_factory.mktemp("virtuoso-scratch")) as scratch,
+          virtuoso_server(tmp_path_factory.mktemp("virtuoso-empty")) as empty):
+        servers = {"loaded": loaded, "scratch": scratch, "empty": empty}
+        for server in servers.values():
+            _BASELINE[server.query_url] = _server_graphs(server)
+        yield servers
+
+
+def maybe_remote(request: pytest.FixtureRequest, settings: Settings, role: str) -> Settings:
+    """``settings`` unchanged, or (with ``KG_TEST_STORE=virtuoso``) pointed at the ``role`` server."""
+    if not ACTIVE:
+        return settings
+    server: RunningServer = request.getfixturevalue("virtuoso_servers")[role]
+    return settings.replace(**server.settings())
+
+
+# -- keeping tests apart on a shared server ----------------------------------------------------------
+
+#: Graphs each server held when it started (Virtuoso's own), by query URL.
+_BASELINE: dict[str, set[str]] = {}
+
+
+def _server_graphs(server: RunningServer) -> set[str]:
+    """Every non-empty named graph on the server (its grouped count is answered from an index)."""
+    import requests
+
+    response = requests.post(server.query_url, data={"query": render("store/remote-graph-counts")},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response.raise_for_status()
+    return {row["g"]["value"] for row in response.json()["results"]["bindings"]}
+
+
+def _graphs_of(store: Store, server: RunningServer) -> set[str]:
+    """kg's graphs (with or without triples, hidden ones included) and every graph on the server."""
+    return {g.name for g in store.graphs()} | _server_graphs(server)
+
+
+def wipe(store: Store, server: RunningServer, keep: set[str] | None = None) -> None:
+    """Drop every graph of the server but its baseline (and ``keep``), with kg's PROV records."""
+    keep = _BASELINE[server.query_url] | (keep or set())
+    store.recover()  # type: ignore[attr-defined]  # hidden graphs of interrupted loads
+    for name in sorted(_graphs_of(store, server) - keep):
+        store.drop_graph(name)
+        store.update(f"DROP SILENT GRAPH {iri(name)}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A clean scratch server for each test module."""
+    if not ACTIVE:
+        yield
+        return
+    server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
+    settings: Settings = request.getfixturevalue("settings")
+    store = open_store(settings)
+    wipe(store, server)
+    yield
+    wipe(store, server)
+    store.close()
+
+
+@pytest.fixture(autouse=True)
+def _remote_test_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Drop the graphs a test added to the scratch server (its module fixtures' graphs stay)."""
+    if not ACTIVE:
+        yield
+        return
+    server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
+    store = open_store(request.getfixturevalue("settings"))
+    before = _graphs_of(store, server)
+    yield
+    wipe(store, server, keep=before)
+    store.close()
+
+
+def empty_remote_store(request: pytest.FixtureRequest, settings: Settings) -> Store:
+    """The ``memory_store`` stand-in: the ``empty`` server, wiped."""
+    server: RunningServer = request.getfixturevalue("virtuoso_servers")["empty"]
+    store = open_store(maybe_remote(request, settings, "empty"))
+    wipe(store, server)
+    return store
