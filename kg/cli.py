@@ -115,15 +115,10 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
     with _store(ctx) as store:
         outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
                               progress=_progress_factory(), on_outcome=show)
-        if _settings(ctx).infer_after_load and any(o.status == "loaded" for o in outcomes):
-            from kg.reason import infer
+        if any(o.status == "loaded" for o in outcomes):
+            from kg.pipeline import refresh_derived
 
-            inferred = infer(store, _settings(ctx))
-            click.echo(f"inferred {inferred.triples} triples -> {inferred.graph}")
-        if _settings(ctx).quality_after_load and any(o.status == "loaded" for o in outcomes):
-            from kg.quality import after_load
-
-            after_load(store, _settings(ctx))
+            refresh_derived(store, _settings(ctx), report=click.echo)
     return sum(o.status == "failed" for o in outcomes)
 
 
@@ -306,6 +301,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool)
             failures = _run_load(ctx, default_sources(settings))
             if failures:
                 raise click.ClickException(f"{failures} source(s) failed to load")
+    if settings.store != "remote":
+        from kg.pipeline import ensure_search
+
+        with _store(ctx) as store:  # the first search after start should not build the index
+            ensure_search(store, settings)
     from webapp.server import run_server
 
     run_server(settings, host=host, port=port, threads=threads)
