@@ -24,6 +24,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from werkzeug.exceptions import NotFound
 
 from kg.namespaces import PREFIXES
+from kg.pipeline import refresh_derived
 from kg.queries import get_query, iri, render
 from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
@@ -291,6 +292,7 @@ def update() -> Response:
     try:
         with _write_lock:
             get_store().update(_base_prologue() + parsed.update)
+            _after_write()
     except QuerySyntaxError as exc:
         return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
     except StoreUnavailable as exc:
@@ -336,14 +338,23 @@ def graph_store() -> Response:
             return _gsp_get(target)
         with _write_lock:
             if request.method == "DELETE":
-                return _gsp_delete(target)
-            return _gsp_write(target, replace=request.method == "PUT")
+                response = _gsp_delete(target)
+            else:
+                response = _gsp_write(target, replace=request.method == "PUT")
+            if response.status_code < 300:
+                _after_write()
+            return response
     except ProtocolError as exc:
         return _text(exc.status, exc.message)
     except ParseError as exc:
         return _text(400, f"The RDF does not parse: {exc}")
     except (StoreError, ValueError) as exc:
         return _failure(exc)
+
+
+def _after_write() -> None:
+    """A write over HTTP is a load: recompute the derived graphs and indexes, as the CLI does."""
+    refresh_derived(get_store(), get_settings())
 
 
 def _graph_exists(graph: str) -> bool:
