@@ -35,4 +35,8 @@ def run_server(settings: Settings, host: str, port: int, threads: int) -> None:
     _KgApplication(settings, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
         "timeout": int(settings.query_timeout) + 30, "accesslog": "-",
+        # No user field (%(u)s): a token sent as a Basic username must never reach the log.
+        "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss',
+        # kg refuses long URLs itself (max_url_length) with a clear 414; gunicorn must not cut first.
+        "limit_request_line": 8190,
     }).run()
