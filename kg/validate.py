@@ -52,6 +52,9 @@ from kg.store.base import Store, StoreError
 SEVERITY_NAMES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
 _NONE = "<urn:x-kg:none>"  # keeps a VALUES block non-empty without matching anything
+#: Annotation on a shape whose SPARQL constraint reads the triples of the focus node's neighbours
+#: (incoming links included), so the per-resource run fetches them; see docs/validation.md.
+READS_NEIGHBOURS = URIRef("https://kg.rammearkitektur.dk/def/shapes#readsNeighbours")
 
 #: A SHACL property path as a picklable structure: ("iri", IRI) | ("inverse", p) | ("alternative", [p…])
 #: | ("sequence", [p…]) | ("zeroOrMore"|"oneOrMore"|"zeroOrOne", p).
@@ -370,6 +373,48 @@ def _install_lean_reports() -> None:
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
     shape_module.CONSTRAINT_PARAMS = (frozenset(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)  # type: ignore[attr-defined]
+    # pyshacl hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses it
+    # every time (290 parses = 78 s on kg's data).  Parsed queries are reusable (rdflib's own
+    # prepareQuery), so each distinct text is parsed once.
+    from functools import lru_cache
+
+    from rdflib.plugins.sparql import processor as sparql_processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    @lru_cache(maxsize=512)
+    def prepared(text: str, base: str | None, namespaces: frozenset[tuple[str, Any]]) -> Any:
+        return translateQuery(parseQuery(text), base, dict(namespaces))
+
+    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,
+              base: str | None = None, DEBUG: bool = False) -> Any:
+        if isinstance(strOrQuery, str):
+            strOrQuery = prepared(strOrQuery, base, frozenset((initNs or {}).items()))
+        return sparql_processor.evalQuery(self.graph, strOrQuery, initBindings, base)
+
+    sparql_processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    # With the focus_nodes option, pyshacl also filters the *value nodes* handed to nested shapes
+    # (sh:or, sh:not, sh:qualifiedValueShape …) by that list, so a literal or a concept is never
+    # checked and the nested shape passes vacuously.  The option is meant for the targets only: apply
+    # it there (as a set), and not to nested evaluations.
+    from pyshacl.shape import Shape
+
+    original = Shape.validate
+
+    def validate(self: Any, executor: Any, target_graph: Any, focus: Any = None, *args: Any,
+                 **kwargs: Any) -> Any:
+        chosen = executor.focus_nodes
+        if focus is None or chosen is None:
+            if chosen is not None and not isinstance(chosen, frozenset):
+                executor.focus_nodes = frozenset(chosen)
+            return original(self, executor, target_graph, focus, *args, **kwargs)
+        executor.focus_nodes = None
+        try:
+            return original(self, executor, target_graph, focus, *args, **kwargs)
+        finally:
+            executor.focus_nodes = chosen
+
+    Shape.validate = validate  # type: ignore[method-assign]
 
 
 _install_lean_reports()
@@ -412,11 +457,12 @@ def _results(report: Graph, shapes: Graph, keep: Callable[[Node], bool] | None =
     return out
 
 
-def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+def _run_pyshacl(data: Graph, shapes: Graph, focus_nodes: Sequence[str] | None = None) -> Graph:
     # advanced=False: kg's shapes use SHACL Core and SPARQL constraints only, and advanced mode
     # makes pyshacl copy the whole data graph first.
     _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=False,
-                                    allow_warnings=True, allow_infos=True)
+                                    allow_warnings=True, allow_infos=True,
+                                    focus_nodes=list(focus_nodes) if focus_nodes else None)
     return report  # type: ignore[no-any-return]
 
 
@@ -488,9 +534,10 @@ class DescriptionPlan:
 
     ``second`` are the predicates read on a focus node's values (``rdf:type`` for
     ``sh:class``, ``skos:inScheme`` for vocabulary membership, and every path of
-    shapes applied to values).  ``wide`` are the targets of shapes that look at
-    incoming links or run SPARQL: their focus nodes also get their incoming
-    triples and their neighbours' descriptions.
+    shapes applied to values).  ``wide`` are the targets of shapes that walk a path
+    backwards, or whose SPARQL reads the neighbours (annotated :data:`READS_NEIGHBOURS`):
+    their focus nodes also get their incoming triples and their neighbours' triples.
+    Other SPARQL constraints must read only the focus node's own triples.
     """
 
     targets: dict[str, set[str]]
@@ -527,9 +574,9 @@ def description_plan(shapes: Graph) -> DescriptionPlan:
         paths = [path_spec(shapes, p) for ps in shapes.objects(shape, SH.property)
                  for p in shapes.objects(ps, SH.path)]
         backwards = any(inv for spec in paths for _, inv in _path_predicates(spec))
-        sparql = (shape, SH.sparql, None) in shapes or any(
-            (ps, SH.sparql, None) in shapes for ps in shapes.objects(shape, SH.property))
-        if backwards or sparql:
+        neighbours = any((ps, READS_NEIGHBOURS, Literal(True)) in shapes
+                         for ps in [shape, *shapes.objects(shape, SH.property)])
+        if backwards or neighbours:
             wide_shapes.add(shape)
     wide: dict[str, set[str]] = {"classes": set(), "subjects_of": set(), "objects_of": set(), "nodes": set()}
     for shape in wide_shapes:
@@ -618,16 +665,18 @@ def _init_worker(shapes_nt: bytes, tbox_nt: bytes) -> None:
 def _validate_batch(description_nt: bytes, focus: list[str], carriers: list[str]) -> list[Result]:
     """Validate one batch: its focus IRIs, and the blank-node targets hanging off ``carriers``.
 
-    The whole batch graph is validated and the results are kept for the batch's own focus nodes:
-    pyshacl's ``focus_nodes`` option also filters the value nodes of nested shapes (sh:or, sh:not),
-    which changes their results, so it is not used.
+    pyshacl validates only the batch's focus IRIs (its ``focus_nodes`` option; the neighbours whose
+    few triples the description carries are not targets here).  Blank-node targets cannot be named
+    that way, so a batch that carries them is validated whole and its results filtered.
     """
     data = Graph().parse(data=description_nt, format="nt")
     for triple in _WORKER["tbox"]:
         data.add(triple)
     wanted = set(focus)
     owned = {o for c in carriers for o in data.objects(URIRef(c), None) if isinstance(o, BNode)}
-    report = _run_pyshacl(data, _WORKER["shapes"])
+    if not owned and not focus:
+        return []
+    report = _run_pyshacl(data, _WORKER["shapes"], None if owned else focus)
     return _results(report, _WORKER["shapes"], lambda n: (isinstance(n, URIRef) and str(n) in wanted)
                     or n in owned)
 
