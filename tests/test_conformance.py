@@ -1,0 +1,91 @@
+"""kg's catalogue, as /catalog serves it, against the published shapes in ../shared/reference/.
+
+SEMIC DCAT-AP 2.1.1 and 3.0.1 `shapes`: no result at all.  `shapes_recommended`: every warning is a
+recommended property kg's sources do not give, each explained below.  DCAT-AP-DK 2.0.2: no
+violation other than those of the shapes' known defects (listed by name; none is triggered today).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+import kg.validate  # noqa: F401 - pyshacl without the quadratic text report
+from kg import catalog
+from kg.config import Settings
+from kg.store import Store
+from tests.conftest import shared_path
+
+#: Recommended properties kg's catalogue leaves out, and why (the warning is real, the fact unknown).
+EXPLAINED_WARNINGS = {
+    "http://purl.org/dc/terms/spatial": "no source states a spatial coverage for the products or registers",
+    "http://purl.org/dc/terms/issued": "release dates are known only for CPR (1968) and one product (2020)",
+    "http://www.w3.org/ns/dcat#keyword": "no keywords are given in the sources; kg does not invent them",
+    "http://purl.org/dc/terms/temporal": "no temporal coverage is stated in the sources",
+    "http://purl.org/dc/terms/license": "no licence is stated for the products or their distributions",
+    "http://purl.org/dc/terms/conformsTo": "the sources name no standard the products' metadata follows",
+    "http://www.w3.org/ns/adms#status": "records carry no ADMS status; the sources give none",
+    "http://purl.org/dc/terms/description": "kg's distributions have titles but no descriptions yet",
+    "http://data.europa.eu/r5r/availability": "no planned availability is stated for the distributions",
+    "http://purl.org/dc/terms/type": "publishers carry no ADMS publisher type",
+    "http://www.w3.org/ns/dcat#contactPoint": "the sources give no contact for NemHandel-registret and CPR",
+    "http://www.w3.org/ns/dcat#distribution": "the registers (NemHandel, CPR) are not distributed openly",
+    "http://purl.org/dc/terms/modified": "the catalogue itself carries no modification date",
+}
+#: The published DK 2.0.2 shapes' known defects (../shared/reference/README.md): not kg's results.
+DK_DEFECT_SHAPES = {
+    "Relationship dct:relation sh:class dcat:Role",
+    "foaf Document shape targets a wrong IRI",
+    "DataService dct:licence (not a DCTERMS term)",
+    "personal-data pattern matches no allowed value",
+    "org:Organization written with https",
+}
+DK_DEFECT_PATHS = {
+    URIRef("http://purl.org/dc/terms/relation"), URIRef("http://purl.org/dc/terms/licence"),
+    URIRef("https://data.gov.dk/model/core/dcat-dk/personalDataCategory"),
+    URIRef("https://data.gov.dk/model/core/dcat-dk/datasetResponsibleOrganisation"),
+}
+
+
+@pytest.fixture(scope="module")
+def served_catalogue(loaded_store: Store, settings: Settings) -> Graph:
+    doc = catalog.catalog_page(loaded_store, catalog.FORMATS["nt"],
+                               lambda n: f"{settings.base_iri}/catalog?page={n}", 1, 100)
+    graph = Graph().parse(data=doc.body, format="nt")
+    assert len(list(graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))) >= 6
+    return graph
+
+
+def _results(data: Graph, *parts: str) -> list[tuple[URIRef, URIRef, URIRef]]:
+    shapes = Graph().parse(shared_path("reference", *parts), format="turtle")
+    _, report, _ = validate(data, shacl_graph=shapes, allow_warnings=True)
+    return [(report.value(r, SH.resultSeverity), report.value(r, SH.resultPath),  # type: ignore[misc]
+             report.value(r, SH.focusNode)) for r in report.subjects(RDF.type, SH.ValidationResult)]
+
+
+@pytest.mark.parametrize("parts", [("dcat-ap-2.1.1", "dcat-ap_2.1.1_shacl_shapes.ttl"),
+                                   ("dcat-ap-3.0.1", "shapes.ttl")], ids=["2.1.1", "3.0.1"])
+def test_semic_shapes_without_any_result(served_catalogue: Graph, parts: tuple[str, str]) -> None:
+    assert _results(served_catalogue, *parts) == []
+
+
+@pytest.mark.parametrize("parts", [("dcat-ap-2.1.1", "dcat-ap_2.1.1_shacl_shapes_recommended.ttl"),
+                                   ("dcat-ap-3.0.1", "shapes_recommended.ttl")], ids=["2.1.1", "3.0.1"])
+def test_semic_recommended_warnings_are_explained(served_catalogue: Graph, parts: tuple[str, str]) -> None:
+    results = _results(served_catalogue, *parts)
+    assert results, "kg's catalogue lacks some recommended properties (see EXPLAINED_WARNINGS)"
+    assert all(severity == SH.Warning for severity, _, _ in results)
+    unexplained = Counter(str(path) for _, path, _ in results if str(path) not in EXPLAINED_WARNINGS)
+    assert not unexplained, f"warnings nobody has explained: {unexplained}"
+
+
+def test_dcat_ap_dk_shapes_without_violations(served_catalogue: Graph) -> None:
+    results = _results(served_catalogue, "dcat-ap-dk-2.0.2", "dcat-ap-dk_2.0.2_shacl_shapes.ttl")
+    violations = [(path, focus) for severity, path, focus in results
+                  if severity == SH.Violation and path not in DK_DEFECT_PATHS]
+    assert violations == []
+    assert len(DK_DEFECT_SHAPES) == 5
