@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,17 @@ def test_graph_sources_of_a_page_come_with_their_prov_on_virtuoso(loaded: Store)
     assert sources, "the case is stated in at least one graph"
     top = sources[0]
     assert top.statements > 0 and top.source and top.loaded_at and top.sha256 and top.version
+
+
+def test_reads_leave_urllib_alone(loaded: Store) -> None:
+    """SPARQLWrapper does digest logins by installing a process-wide urllib opener: kg used it for every read
+    (Virtuoso's update endpoints want digest), and then any urllib client in the same process that met a
+    ``WWW-Authenticate: Bearer`` (kg's own write endpoint) raised ValueError.  Virtuoso's query endpoint
+    asks for no login, so reads send none."""
+    before = urllib.request._opener  # type: ignore[attr-defined]
+    loaded.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    loaded.ask("ASK { ?s ?p ?o }")
+    assert urllib.request._opener is before  # type: ignore[attr-defined]
 
 
 class _SlowUpdates(http.server.BaseHTTPRequestHandler):

@@ -41,7 +41,7 @@ import secrets
 import tempfile
 import urllib.error
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -152,18 +152,21 @@ class _Server:
     flavour: str            # "oxigraph", "virtuoso" or "generic"
     auth_scheme: str        # "", "basic" or "digest"
     realm: str = "SPARQL"
+    #: Whether the query endpoint itself asked for a login (Virtuoso's /sparql does not; its update
+    #: endpoints do).
+    query_login: bool = False
 
 
 # -- results -----------------------------------------------------------------------
 class RemoteResult(QueryResult):
-    """A server's answer: its own bytes when the client asks for the type already fetched
-    or for another type the server writes; otherwise (or when cut at ``max_rows``)
-    re-serialised locally by Oxigraph from the parsed answer."""
+    """A server's answer, parsed, and written to kg's clients by Oxigraph in whatever format they ask for.
 
-    def __init__(self, query_type: str, body: bytes, content_type: str, max_rows: int | None,
-                 refetch: Callable[[str], bytes | None]) -> None:
-        self._refetch = refetch
-        self._bytes: dict[str, bytes] = {}
+    Not the server's own bytes: Virtuoso's TSV header reads ``"x"`` instead of ``?x``, its CSV quotes the
+    header, its JSON writes ``true`` as ``1`` and names blank nodes ``nodeID://…``, its JSON-LD and
+    N-Triples differ in shape from Oxigraph's, and fetching another format would run the query twice.
+    """
+
+    def __init__(self, query_type: str, body: bytes, content_type: str, max_rows: int | None) -> None:
         media = _media(content_type)
         if query_type in ("CONSTRUCT", "DESCRIBE"):
             self.kind = "graph"
@@ -188,18 +191,9 @@ class RemoteResult(QueryResult):
                         break
                     rows.append(row)
                 self._rows = rows
-        if not self.truncated:
-            self._bytes[media] = body
 
     def serialize(self, media_type: str) -> bytes:
         media = _media(media_type)
-        if media in self._bytes:
-            return self._bytes[media]
-        if not self.truncated:
-            passed = self._refetch(media)
-            if passed is not None:
-                self._bytes[media] = passed
-                return passed
         if self.kind == "graph":
             fmt = ox.RdfFormat.from_media_type(media)
             if fmt is None:
@@ -275,7 +269,7 @@ class RemoteStore(Store):
             raise self._http_error(response, self.query_url)
         server = response.headers.get("Server", "").lower()
         flavour = "virtuoso" if "virtuoso" in server else "oxigraph" if "oxigraph" in server else "generic"
-        self._server_info = _Server(flavour, scheme, realm)
+        self._server_info = _Server(flavour, scheme, realm, query_login=response.status_code == 401)
         if scheme == "digest" and self._credentials:
             self._session.auth = requests.auth.HTTPDigestAuth(*self._credentials)
         elif scheme == "basic" and self._credentials:
@@ -324,12 +318,8 @@ class RemoteStore(Store):
             raise self._http_error(response, self.update_url, syntax=syntax)
 
     def _sparql(self, query: str, accept: str, params: list[tuple[str, str]] | None = None,
-                timeout: float | None = None, tolerate: bool = False,
-                ) -> tuple[bytes, str, str, dict[str, str]]:
-        """Run a query with SPARQLWrapper; returns body, content type, query form and headers.
-
-        With ``tolerate``, an answer the server cannot give in ``accept`` returns an empty body.
-        """
+                timeout: float | None = None) -> tuple[bytes, str, str, dict[str, str]]:
+        """Run a query with SPARQLWrapper; returns body, content type, query form and headers."""
         server = self._server()
         wrapper = SPARQLWrapper(self.query_url)
         wrapper.setMethod(POST)
@@ -348,7 +338,10 @@ class RemoteStore(Store):
             wrapper.addParameter(name, value)
         wrapper.addCustomHttpHeader("Accept", accept)
         wrapper.setTimeout(max(1, round(timeout or self.timeout)))
-        if self._credentials and server.auth_scheme:
+        # Digest logins on reads only where the query endpoint asks for one: SPARQLWrapper does digest by
+        # installing a process-wide urllib opener, which then answers every other urllib user's 401s
+        # (a Bearer challenge made it raise ValueError in a kg server's own clients).
+        if self._credentials and server.auth_scheme and (server.auth_scheme == "basic" or server.query_login):
             if server.auth_scheme == "digest":
                 wrapper.setHTTPAuth(DIGEST)
             wrapper.setCredentials(*self._credentials, realm=server.realm)
@@ -370,8 +363,6 @@ class RemoteStore(Store):
             raise StoreError(f"the remote store refused the query: {_server_message(_wrapper_body(exc))}") \
                 from None
         except urllib.error.HTTPError as exc:
-            if tolerate and exc.code in (406, 415):
-                return b"", "", wrapper.queryType, {}
             message = _server_message(exc.read())
             if exc.code in (502, 503, 504):
                 raise StoreUnavailable(f"the remote store at {self.query_url} is unavailable "
@@ -486,14 +477,8 @@ class RemoteStore(Store):
                 named_graphs: list[str] | None = None, max_rows: int | None = None,
                 timeout: float | None = None) -> RemoteResult:
         accept = _NTRIPLES if operation_form(query) in ("CONSTRUCT", "DESCRIBE") else _RESULTS_XML
-        body, ctype, form, headers, params = self._query(query, accept, default_graphs, named_graphs, timeout)
-
-        def refetch(media: str) -> bytes | None:
-            """The server's own bytes in another type, when it writes that type."""
-            again, again_type, _, _ = self._sparql(query, media, params, timeout, tolerate=True)
-            return again if again and _media(again_type) == media else None
-
-        result = RemoteResult(form, body, ctype or accept, max_rows, refetch)
+        body, ctype, form, headers, _ = self._query(query, accept, default_graphs, named_graphs, timeout)
+        result = RemoteResult(form, body, ctype or accept, max_rows)
         if "x-sparql-maxrows" in headers:
             result.truncated = True
         return result
