@@ -285,14 +285,15 @@ def to_ntriples(results: dict[str, DatasetQuality], vocabulary: Vocabulary, base
     its distribution-level metrics.  Metrics not measured (URLs without ``--check-urls``,
     compliance without shapes) get no measurement.
     """
-    has, typ, of, val = (f"<{DQV.hasQualityMeasurement}>", f"<{RDF.type}>", f"<{DQV.isMeasurementOf}>",
-                         f"<{DQV.value}>")
+    has, typ, of, val, on = (f"<{DQV.hasQualityMeasurement}>", f"<{RDF.type}>", f"<{DQV.isMeasurementOf}>",
+                             f"<{DQV.value}>", f"<{DQV.computedOn}>")
     measurement_class = f"<{DQV.QualityMeasurement}>"
     lines: list[str] = []
 
     def add(target: str, metric_iri: str, metric: str, literal: str) -> None:
         node = f"<{_measurement_iri(base, target, metric)}>"
         lines.append(f"<{target}> {has} {node} .\n{node} {typ} {measurement_class} .\n"
+                     f"{node} {on} <{target}> .\n"
                      f"{node} {of} <{metric_iri}> .\n{node} {val} {literal} .\n")
 
     for q in results.values():

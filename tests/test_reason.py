@@ -67,6 +67,16 @@ def test_meetings_and_decisions_in_oslo_and_prov_terms(inferred_store: Store) ->
     assert "meeting/arkitekturboard/2023-08-29" in meetings
 
 
+def test_decisions_in_eli_terms(inferred_store: Store) -> None:
+    rows = _ask(inferred_store, "reason/examples/decisions-in-eli-terms")
+    def local(term: object) -> str:
+        return str(term).rsplit("/id/", 1)[1]
+
+    approved = {(local(r["decision"]), local(r["product"])) for r in rows}
+    assert ("decision/arkitekturboard/2023-10-31/2", "product/dcat-ap-dk") in approved
+    assert ("decision/arkitekturboard/2023-08-29/1", "product/ladeinfrastruktur") in approved
+
+
 def test_broader_transitive_answers_hierarchy(settings: Settings) -> None:
     store = open_store(settings)
     try:
