@@ -73,6 +73,8 @@ class Settings:
     infer_after_load: bool = True
     #: Compute quality metrics after each load.
     quality_after_load: bool = True
+    #: Rebuild the search index after each load (else the first search rebuilds it).
+    search_after_load: bool = True
 
     @property
     def base(self) -> str:

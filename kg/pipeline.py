@@ -6,7 +6,7 @@ the same steps run, each switchable in the settings:
 
 1. inference (OWL RL) into the inferred graph, when ``infer_after_load``;
 2. quality (DQV) and the catalogue's page index, when ``quality_after_load``;
-3. the search index, always (search and "did you mean" read nothing else).
+3. the search index, when ``search_after_load`` (otherwise the first search rebuilds it).
 
 Validation is not run here: it is the secretariat's gate (``kg validate``), and
 its report is stored when they run it.
@@ -35,7 +35,8 @@ def refresh_derived(store: Store, settings: Settings, report: Report | None = No
 
         results = after_load(store, settings)
         say(f"quality measured for {len(results)} datasets and services; catalogue index rebuilt")
-    refresh_search(store, settings, say)
+    if settings.search_after_load:
+        refresh_search(store, settings, say)
 
 
 def refresh_search(store: Store, settings: Settings, report: Report | None = None) -> None:
