@@ -159,9 +159,12 @@ def test_hostile_request(case: dict[str, Any], site: str, store: Store) -> None:
         time.sleep(0.3)
         others.stop.set()
         others.join(30)
-    assert status == case["status"], f"{case['id']}: {status} {body[:300]}"
+    # A pathological query that streams may be cut by the row limit (200) or stopped by the time limit
+    # (503) depending on the machine's speed; such cases list both, and `took` checks the timing.
+    expected = case["status"] if isinstance(case["status"], list) else [case["status"]]
+    assert status in expected, f"{case['id']}: {status} {body[:300]}"
     assert status != 500 and "Traceback" not in body and 'File "' not in body
-    for words in [case["message"]] if "message" in case else []:
+    for words in [case["message"]] if "message" in case and status >= 400 else []:
         assert words.lower() in body.lower(), f"{case['id']}: {body[:300]!r}"
     if status >= 400:
         assert len(body.strip().splitlines()) <= 1 or body.lstrip().startswith("<!doctype html>")
