@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def dump(workdir: Path) -> str:
     return result.stdout
 
 
-GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:name \"Ærø\"@da ; ex:n 1 .\n<id/case/SAG-1> ex:p ex:b .\n"
+GOOD = ("@prefix ex: <http://example.org/> .\nex:a ex:name \"Ærø\"@da ; ex:n 1 .\n"
+        "<id/case/SAG-1> ex:p ex:b .\n")
 BROKEN = "@prefix ex: <http://example.org/> .\nex:a ex:name \"x\" .\nex:b ex:name \"y\"\nex:c .\n"
 
 
@@ -139,9 +141,9 @@ def test_two_files_for_one_graph_are_refused(workdir: Path) -> None:
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: typing.ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "application/ld+json")
@@ -165,7 +167,8 @@ def listener() -> Iterator[str]:
 def test_jsonld_remote_context_and_xml_entities_never_fetched(workdir: Path, listener: str) -> None:
     write(workdir / "data" / "remote.jsonld", f'{{"@context": "{listener}/ctx.jsonld", "@id": "http://e/s", '
           '"name": "x"}')
-    write(workdir / "data" / "xxe.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "{listener}/e">]>\n'
+    write(workdir / "data" / "xxe.rdf", '<?xml version="1.0"?>\n'
+          f'<!DOCTYPE r [<!ENTITY e SYSTEM "{listener}/e">]>\n'
           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
           '<rdf:Description rdf:about="http://e/s"><e:p>&e;</e:p></rdf:Description></rdf:RDF>')
     before = dump(workdir)

@@ -51,5 +51,5 @@ def test_unknown_key_in_toml(tmp_path: Path) -> None:
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     config = tmp_path / "kg.toml"
     config.write_text("base_iri = \n")
-    with pytest.raises(ConfigError, match="kg.toml"):
+    with pytest.raises(ConfigError, match=r"kg\.toml"):
         load_settings(environ={}, config_file=config)
