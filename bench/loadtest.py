@@ -329,16 +329,17 @@ def build_store(store_path: Path, datasets: int, catalog: Path | None) -> None:
         store.close()
 
 
-def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(env: dict[str, str], threads: int, log: Path,
+                 wait: float = 600.0) -> tuple[subprocess.Popen[bytes], str]:
     """``kg serve --no-init`` on a free port of 127.0.0.1 (its errors to ``log``); returns when
-    /healthz answers."""
+    /healthz answers (``kg serve`` builds a missing search index first: minutes on 10M triples)."""
     port = _free_port()
     with log.open("wb") as err:
         proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--no-init", "--host", "127.0.0.1",
                                  "--port", str(port), "--threads", str(threads)],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"kg serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
@@ -350,7 +351,7 @@ def start_server(env: dict[str, str], threads: int, log: Path) -> tuple[subproce
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise SystemExit("kg serve did not answer /healthz within 120 s")
+    raise SystemExit(f"kg serve did not answer /healthz within {wait:g} s")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

@@ -141,6 +141,12 @@ def load(settings_values: dict[str, object], data: Path, figures: Figures) -> No
         start = time.perf_counter()
         refresh_index(store)
         figures.index_s = time.perf_counter() - start
+        if settings.store == "embedded":   # kg serve builds it before serving; a remote store's is per worker
+            from kg import search
+
+            start = time.perf_counter()
+            search.refresh(store, settings)
+            figures.notes.append(f"search index built in {time.perf_counter() - start:.0f} s")
     finally:
         store.close()
 
