@@ -256,7 +256,7 @@ def test_an_unexpected_error_shows_no_traceback_and_keeps_the_headers(settings: 
 
     @app.get("/boom")
     def boom() -> str:
-        raise RuntimeError("secret internals at /work/main/kg/x.py line 3")
+        raise RuntimeError("secret internals at /srv/app/kg/x.py line 3")
 
     for headers in ({}, HTML):
         r = app.test_client().get("/boom", headers=headers)
