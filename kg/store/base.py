@@ -168,17 +168,40 @@ class Store(abc.ABC):
         """Run a SPARQL 1.1 Update, all or nothing."""
 
     @abc.abstractmethod
+    def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
+                 path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
+        """Fill a hidden graph from ``path`` or ``data``, then switch it in as ``graph`` with its PROV."""
+
+    @abc.abstractmethod
+    def _hidden(self) -> set[str]:
+        """Graphs a load is filling or left behind: never visible to queries."""
+
+    @abc.abstractmethod
+    def _discard(self, hidden_graph: str) -> None:
+        """Remove a hidden graph and its marker."""
+
     def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
                   provenance: Provenance, progress: IO[bytes] | None = None) -> int:
         """Replace ``graph`` with the triples of a file, atomically; returns the triple count.
 
-        A file that does not parse raises :class:`ParseError` and changes nothing.
+        A file that does not parse raises :class:`ParseError` and changes nothing.  ``progress``
+        is the file opened through a reader that reports progress; it is read instead of ``path``.
         """
+        if progress is not None:
+            return self._replace(graph, syntax, base_iri, provenance, data=progress)
+        return self._replace(graph, syntax, base_iri, provenance, path=path)
 
-    @abc.abstractmethod
     def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
                            provenance: Provenance) -> int:
         """Replace ``graph`` with serialised triples, atomically; returns the triple count."""
+        return self._replace(graph, syntax, base_iri, provenance, data=data)
+
+    def recover(self) -> list[str]:
+        """Drop what interrupted loads left hidden; returns the graphs dropped."""
+        hidden = sorted(self._hidden())
+        for graph in hidden:
+            self._discard(graph)
+        return hidden
 
     def replace_graph(self, graph: str, content: Graph, source: str | None = None,
                       sha256: str | None = None) -> int:

@@ -362,23 +362,6 @@ class EmbeddedStore(Store):
                 self._ox.remove_graph(ox.NamedNode(hidden_graph))
         self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
 
-    def recover(self) -> list[str]:
-        """Drop what interrupted loads left hidden; returns the graphs dropped."""
-        hidden = sorted(self._hidden())
-        for graph in hidden:
-            self._discard(graph)
-        return hidden
-
-    def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
-                  provenance: Provenance, progress: IO[bytes] | None = None) -> int:
-        if progress is not None:
-            return self._replace(graph, syntax, base_iri, provenance, data=progress)
-        return self._replace(graph, syntax, base_iri, provenance, path=path)
-
-    def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
-                           provenance: Provenance) -> int:
-        return self._replace(graph, syntax, base_iri, provenance, data=data)
-
     def drop_graph(self, graph: str) -> bool:
         # a graph loaded with 0 triples exists only as its PROV record: that must be droppable too
         record = self._ox.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(self.meta))

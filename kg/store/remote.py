@@ -558,23 +558,6 @@ class RemoteStore(Store):
         """Forget a hidden graph a failed load was filling."""
         self._post_update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
 
-    def recover(self) -> list[str]:
-        """Drop what interrupted loads left hidden; only when no other process is loading."""
-        hidden = sorted(self._hidden())
-        for graph in hidden:
-            self._discard(graph)
-        return hidden
-
-    def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
-                  provenance: Provenance, progress: IO[bytes] | None = None) -> int:
-        if progress is not None:
-            return self._replace(graph, syntax, base_iri, provenance, data=progress)
-        return self._replace(graph, syntax, base_iri, provenance, path=path)
-
-    def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
-                           provenance: Provenance) -> int:
-        return self._replace(graph, syntax, base_iri, provenance, data=data)
-
     def drop_graph(self, graph: str) -> bool:
         existed = self._exists(graph)
         if existed:
