@@ -11,6 +11,13 @@ import pytest
 from kg.config import Settings, load_settings
 from kg.loading import default_sources, load_paths
 from kg.store import Store, open_store
+from tests import remote_fixtures
+from tests.remote_fixtures import (  # noqa: F401  (fixtures and hook of the KG_TEST_STORE=virtuoso switch)
+    _remote_module_scratch,
+    _remote_test_scratch,
+    pytest_collection_modifyitems,
+    virtuoso_servers,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Published reference material and the seed agenda, kept beside the project (not part of it).
@@ -26,26 +33,38 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    """Settings for an in-memory store over the repository's own data and ontologies."""
-    return load_settings(environ={}, config_file=ROOT / "no-such-kg.toml", store="memory",
-                         data_dir=ROOT / "data", ontologies_dir=ROOT / "ontologies",
-                         shapes_dir=ROOT / "shapes")
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Settings for an in-memory store over the repository's own data and ontologies.
+
+    With ``KG_TEST_STORE=virtuoso`` they name the ``scratch`` Virtuoso server instead
+    (``tests/remote_fixtures.py``).
+    """
+    local = load_settings(environ={}, config_file=ROOT / "no-such-kg.toml", store="memory",
+                          data_dir=ROOT / "data", ontologies_dir=ROOT / "ontologies",
+                          shapes_dir=ROOT / "shapes")
+    return remote_fixtures.maybe_remote(request, local, "scratch")
 
 
 @pytest.fixture()
-def memory_store(settings: Settings) -> Iterator[Store]:
-    """An empty in-memory store."""
-    store = open_store(settings)
+def memory_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Store]:
+    """An empty in-memory store (the wiped ``empty`` Virtuoso server with ``KG_TEST_STORE=virtuoso``)."""
+    if remote_fixtures.ACTIVE:
+        store = remote_fixtures.empty_remote_store(request, settings)
+    else:
+        store = open_store(settings)
     yield store
     store.close()
 
 
 @pytest.fixture(scope="session")
-def loaded_store(settings: Settings) -> Iterator[Store]:
-    """One in-memory store with ``ontologies/`` and ``data/`` loaded, shared by read-only tests."""
-    store = open_store(settings)
-    outcomes = load_paths(store, settings, default_sources(settings))
+def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Store]:
+    """One in-memory store with ``ontologies/`` and ``data/`` loaded, shared by read-only tests.
+
+    With ``KG_TEST_STORE=virtuoso`` it is the ``loaded`` Virtuoso server, loaded once for the session.
+    """
+    here = remote_fixtures.maybe_remote(request, settings, "loaded")
+    store = open_store(here)
+    outcomes = load_paths(store, here, default_sources(here))
     failed = [o.message for o in outcomes if o.status == "failed"]
     assert not failed, "data/ must load without errors:\n" + "\n".join(failed)
     yield store
