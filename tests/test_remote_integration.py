@@ -6,6 +6,7 @@ integration suite found when it first ran on Virtuoso (``KG_TEST_STORE=virtuoso`
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import shutil
 import socket
@@ -28,7 +29,9 @@ from rdflib.namespace import RDFS
 from kg.config import Settings, load_settings
 from kg.loading import default_sources, load_paths
 from kg.pages.resource import graph_sources
+from kg.sparql.execution import QueryTimeout
 from kg.store import Store, open_store
+from kg.store.base import QuerySyntaxError
 from tests import remote_fixtures
 from tests.servers import RunningServer, free_port, virtuoso_server
 
@@ -103,6 +106,37 @@ def test_reads_leave_urllib_alone(loaded: Store) -> None:
     loaded.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     loaded.ask("ASK { ?s ?p ?o }")
     assert urllib.request._opener is before  # type: ignore[attr-defined]
+
+
+def _dump(store: Store) -> bytes:
+    buffer = io.BytesIO()
+    store.dump(buffer)
+    return b"\n".join(sorted(buffer.getvalue().splitlines()))
+
+
+@pytest.mark.parametrize("text", ["ASK {}",
+                                  "BASE <https://kg.rammearkitektur.dk/>\nSELECT * WHERE { ?s ?p ?o }",
+                                  "define sql:big-data-const 0 SELECT * WHERE { ?s ?p ?o }"])
+def test_a_query_sent_as_an_update_is_refused_not_run(loaded: Store, text: str) -> None:
+    """Virtuoso's update endpoint runs a query as well (``ASK {}`` answered 200 ``true``), so a query POSTed
+    to ``/sparql/update`` passed as a write and kg refreshed its derived graphs: the store changed.  The
+    embedded store's parser refuses it; the remote store now refuses it before sending anything."""
+    before = _dump(loaded)
+    with pytest.raises(QuerySyntaxError, match=r"not an update|not a SPARQL Update"):
+        loaded.update(text)
+    assert _dump(loaded) == before
+    loaded.update("PREFIX ex: <http://example.org/>\n")  # a prologue alone is an (empty) update
+
+
+CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_query_virtuoso_estimates_too_slow_is_the_time_limit(loaded: Store) -> None:
+    """Virtuoso refuses such a query before running it ("42000 Error The estimated execution time 105731
+    (sec) exceeds the limit of 400 (sec)", HTTP 500); kg answered 400 "could not be evaluated" as if the
+    client's query were wrong, where the embedded store stops it at the time limit (503)."""
+    with pytest.raises(QueryTimeout, match=r"time limit: estimated [0-9]+ s, over its limit of 400 s"):
+        loaded.select(CARTESIAN)
 
 
 class _SlowUpdates(http.server.BaseHTTPRequestHandler):
@@ -236,6 +270,13 @@ def test_every_kind_of_request_is_answered_from_virtuoso(served: Served) -> None
     assert any(isinstance(o, Literal) for o in concept.objects(None, None))
     found = s.get(base + "/search", params={"q": "ladepunkt"}, headers={"Accept": "text/html"}, timeout=60)
     assert found.status_code == 200 and 'href="/id/concept/ladeinfrastruktur/ladepunkt"' in found.text
+
+
+def test_the_served_endpoint_answers_virtuosos_estimate_refusal_with_503(served: Served) -> None:
+    """A query Virtuoso will not start for its estimated time is the time limit to kg's clients too."""
+    r = requests.post(served.url + "/sparql", data={"query": CARTESIAN},
+                      headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert r.status_code == 503 and "time limit" in r.text and "Retry-After" in r.headers
 
 
 def test_workers_see_a_load_made_by_another_process(served: Served, loaded: Store) -> None:

@@ -64,7 +64,7 @@ from kg.iris import Minter
 from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
 from kg.queries import iri, render
 from kg.sparql.execution import QueryTimeout
-from kg.sparql.lexer import has_dataset_clause, operation_form
+from kg.sparql.lexer import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
     GraphInfo,
@@ -97,6 +97,9 @@ _NO_GRAPH = "urn:x-kg:no-graph"
 _CHUNK_TRIPLES = {"virtuoso": 100}
 _DEFAULT_CHUNK_TRIPLES = 5_000
 _BNODE_XML = re.compile(rb"<bnode>([^<]*)</bnode>")
+#: Virtuoso refuses, before running it, a query its optimiser expects to take longer than
+#: ``MaxQueryCostEstimationTime`` (HTTP 500, SQLSTATE 42000): kg's time limit, applied early.
+_VIRTUOSO_ESTIMATE = re.compile(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+) \(sec\)")
 #: PROV record properties and the GraphInfo fields they fill.
 _RECORD_KEYS = {
     str(KG.tripleCount): "triples", str(DCTERMS.source): "source", str(KG.sha256): "sha256",
@@ -127,6 +130,17 @@ def _server_message(body: bytes | str | None, limit: int = 400) -> str:
     text = re.sub(r"<[^>]+>", " ", text) if text.lstrip().startswith("<") else text
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "") or "no message"
+
+
+def _over_time_limit(message: str) -> QueryTimeout | None:
+    """The server's refusal of a query it estimates too slow, as the time limit it is (503, not 400)."""
+    found = _VIRTUOSO_ESTIMATE.search(message)
+    if found is None:
+        return None
+    estimate, limit = found.groups()
+    return QueryTimeout(f"the remote store refused the query at its time limit: estimated {estimate} s, "
+                        f"over its limit of {limit} s; narrow it (bind resources first, add LIMIT) "
+                        "or page it")
 
 
 def _wrapper_body(exc: SPARQLWrapperException) -> bytes | None:
@@ -358,7 +372,8 @@ class RemoteStore(Store):
             raise StoreError(f"no SPARQL service at {self.query_url} (HTTP 404); "
                              "check the remote store URLs") from None
         except EndPointInternalError as exc:
-            raise StoreError(f"the remote store failed: {_server_message(_wrapper_body(exc))}") from None
+            message = _server_message(_wrapper_body(exc))
+            raise _over_time_limit(message) or StoreError(f"the remote store failed: {message}") from None
         except SPARQLWrapperException as exc:
             raise StoreError(f"the remote store refused the query: {_server_message(_wrapper_body(exc))}") \
                 from None
@@ -485,6 +500,17 @@ class RemoteStore(Store):
 
     # -- writing -------------------------------------------------------------------
     def update(self, update: str) -> None:
+        """Run a SPARQL Update; a query sent as one is refused here, as the embedded store's parser does.
+
+        Virtuoso's update endpoint runs a query too and answers 200 (``ASK {}`` gives ``true``), so a
+        client's query on ``/sparql/update`` would pass as a write and make kg refresh its derived graphs.
+        """
+        form = operation_form(update)
+        if form in QUERY_FORMS:
+            raise QuerySyntaxError(f"this is a SPARQL {form} query, not an update; send it as a query")
+        if form is None and keywords(update) - {"BASE", "PREFIX"}:
+            raise QuerySyntaxError("this is not a SPARQL Update: an update starts (after BASE and PREFIX) "
+                                   "with INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY or WITH")
         self._post_update(update, syntax=True)
 
     @contextlib.contextmanager
