@@ -1,4 +1,4 @@
-"""SIGKILL a running ``kg`` command and check that nothing is half-written.
+"""SIGKILL a running ``kg`` command (load, ingest, restore) and check that nothing is half-written.
 
 kg promises that every named graph is either fully the old or fully the new
 version, whatever moment a load dies at.  This harness checks that promise the
@@ -184,6 +184,20 @@ def check_state(found: State, old: State, new: State) -> list[str]:
     return problems
 
 
+def check_whole_store(found: State, old: State, new: State) -> list[str]:
+    """What is wrong with ``found`` for a command that replaces the whole store: it must be the old
+    state in every graph or the new state in every graph, never some graphs of each."""
+    def same(state: State, with_time: bool) -> bool:
+        names = set(found.graphs) | set(state.graphs)
+        records = set(found.records) | set(state.records)
+        return (all(_same(found.graphs.get(g, frozenset()), state.graphs.get(g, frozenset())) for g in names)
+                and all(found.record(g, with_time) == state.record(g, with_time) for g in records))
+
+    if same(old, with_time=True) or same(new, with_time=False):
+        return []
+    return [f"the store is neither wholly old nor wholly new: graphs {sorted(found.graphs)}"]
+
+
 def hidden_leftovers(store_path: Path) -> list[str]:
     """Graphs or load markers a dead load left behind, as seen after reopening (recovery has run)."""
     from kg.store.embedded import EmbeddedStore
@@ -216,6 +230,8 @@ class Scenario:
     start: Path                 # a closed store holding the old state
     command: list[str]          # kg arguments (without --store-path)
     env: dict[str, str] = field(default_factory=dict)
+    #: The command replaces the whole store (``kg restore``): every graph must be old, or every graph new.
+    whole_store: bool = False
 
 
 @dataclass
@@ -299,7 +315,10 @@ def campaign(scenario: Scenario, runs: int, seed: int,
             how, (code, lines) = f"random {delay:.2f}s", run_child(scenario, store, delay=delay)
         where = where_it_died(code, lines)
         problems = [f"left hidden: {g}" for g in hidden_leftovers(store)]
-        problems += check_state(dump_state(store, scenario.work), old, new)
+        found = dump_state(store, scenario.work)
+        problems += check_state(found, old, new)
+        if scenario.whole_store:
+            problems += check_whole_store(found, old, new)
         outcome = Outcome(scenario.name, how, where, problems)
         outcomes.append(outcome)
         if report is not None:
@@ -382,6 +401,37 @@ def build_scenarios(work: Path, datasets: int = 1000, concepts: int = 3000) -> l
     return scenarios
 
 
+def build_restore_scenarios(work: Path, datasets: int = 1000) -> list[Scenario]:
+    """``kg restore`` of one dump into an empty store and over a store holding other graphs.
+
+    The dump holds a kept graph, the bench graph and a graph the old store lacks; the old store
+    of the second scenario holds another version of the bench graph and a graph the dump lacks.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    graph = f"{BASE}/graph/bench"
+    one = generate(work, datasets, 1, "catalog-1.nt")
+    two = generate(work, max(datasets // 4, 1), 2, "catalog-2.nt")
+    keep = work / "keep.ttl"
+    keep.write_text("<http://example.org/kept> <http://example.org/p> \"untouched\" .\n", encoding="utf-8")
+    (work / "only-in-dump.ttl").write_text("<http://example.org/new> <http://example.org/p> _:b .\n"
+                                           "_:b <http://example.org/q> \"in the dump\" .\n", encoding="utf-8")
+    (work / "only-in-store.ttl").write_text(
+        "<http://example.org/old> <http://example.org/p> \"only in the old store\" .\n", encoding="utf-8")
+    source = work / "restore-source"
+    _kg(work, source, "load", "keep.ttl", "only-in-dump.ttl")
+    _kg(work, source, "load", "--graph", graph, two.name)
+    _kg(work, source, "dump", "restore.nq")
+
+    empty = work / "start-restore-empty"
+    _kg(work, empty, "graphs")
+    replace = work / "start-restore-replace"
+    _kg(work, replace, "load", "keep.ttl", "only-in-store.ttl")
+    _kg(work, replace, "load", "--graph", graph, one.name)
+    command = ["restore", "--yes", "restore.nq"]
+    return [Scenario("restore-empty", work, empty, command, whole_store=True),
+            Scenario("restore-replace", work, replace, command, whole_store=True)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="kills per scenario")
@@ -393,7 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     failures = 0
     places: Counter[str] = Counter()
-    for scenario in build_scenarios(args.work, args.datasets, args.concepts):
+    scenarios = build_scenarios(args.work, args.datasets, args.concepts)
+    scenarios += build_restore_scenarios(args.work / "restore", args.datasets)
+    for scenario in scenarios:
         def show(outcome: Outcome) -> None:
             nonlocal failures
             failures += bool(outcome.problems)

@@ -24,9 +24,11 @@ from rdflib.compare import isomorphic
 from bench.faults import (
     BASE,
     State,
+    build_restore_scenarios,
     build_scenarios,
     campaign,
     check_state,
+    check_whole_store,
     child_command,
     child_env,
     dump_state,
@@ -77,6 +79,37 @@ def test_sigkill_at_random_moments_leaves_old_or_new(tmp_path_factory: pytest.Te
                          for p in outcome.problems]
     assert not failures, "\n".join(failures)
     # the kills really landed inside the loads, not only before or after them
+    for scenario in scenarios:
+        inside = [p for p in places if p.startswith(scenario.name) and " in write" in p]
+        assert inside, f"{scenario.name}: no kill landed inside a write: {places}"
+
+
+def test_check_whole_store_catches_a_mixture_of_old_and_new() -> None:
+    other = f"{BASE}/graph/other"
+    old = State({GRAPH: frozenset({("<a>", "<p>", '"1"')}), other: frozenset({("<b>", "<p>", '"1"')})},
+                {GRAPH: frozenset({("k#tripleCount", '"1"')}), other: frozenset({("k#tripleCount", '"1"')})})
+    new = State({GRAPH: frozenset({("<a>", "<p>", '"2"')})}, {GRAPH: frozenset({("k#tripleCount", '"1"')})})
+    assert check_whole_store(old, old, new) == [] and check_whole_store(new, old, new) == []
+    mixed = State({GRAPH: new.graphs[GRAPH], other: old.graphs[other]}, {**old.records, **new.records})
+    assert check_state(mixed, old, new) == []          # each graph alone is old or new...
+    assert "neither wholly old nor wholly new" in check_whole_store(mixed, old, new)[0]  # ...but not together
+    assert check_whole_store(State({}, {}), old, new)  # an emptied store is neither
+
+
+@pytest.mark.slow
+def test_sigkill_during_restore_leaves_the_old_or_the_restored_store(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """20 kills of `kg restore` (into an empty store, over a full one): before each write, and at random."""
+    work = tmp_path_factory.mktemp("restore-faults")
+    scenarios = build_restore_scenarios(work, datasets=1000)   # a dump over 1 MiB: bulk-loaded
+    places: Counter[str] = Counter()
+    failures = []
+    for scenario, runs in zip(scenarios, (8, 12), strict=True):
+        for outcome in campaign(scenario, runs=runs, seed=20231130):
+            places[f"{outcome.scenario}: {outcome.where.split(' (')[0]}"] += 1
+            failures += [f"{outcome.scenario} {outcome.how} (died {outcome.where}): {p}"
+                         for p in outcome.problems]
+    assert not failures, "\n".join(failures)
     for scenario in scenarios:
         inside = [p for p in places if p.startswith(scenario.name) and " in write" in p]
         assert inside, f"{scenario.name}: no kill landed inside a write: {places}"
