@@ -5,7 +5,9 @@ Loads kg's own data and ontologies plus a generated DCAT-AP catalogue (``bench.g
 graph as a load would, builds the search index, and then requests each page type through
 the Flask app (routing, queries, view model and template: everything but the socket),
 several times over different resources.  Prints p50/p95 per page type in milliseconds
-and writes the table to ``bench/out/pages-<datasets>.txt``.
+and writes the table to ``bench/out/pages-<datasets>.txt``.  Catalogue pages (100 datasets
+each, for harvesters) are measured too, beside data/'s graphs, but kept out of the browse
+pages' 100 ms target.
 
     python -m bench.pages                     # 26,000 generated datasets, store on disk
     python -m bench.pages --datasets 2000 --store memory --repeat 10
@@ -51,6 +53,7 @@ def catalogue(datasets: int) -> Path:
 def page_types(base: str, datasets: int, rng: random.Random) -> dict[str, list[str]]:
     """Paths to request per page type: domain pages from data/, datasets and hubs from the catalogue."""
     sample = [f"/id/dataset/bench-{rng.randrange(datasets)}" for _ in range(40)]
+    pages = [f"/catalog?page={rng.randrange(1, max(datasets // 100, 1) + 1)}" for _ in range(10)]
     words = ["ladepunkt", "sag-2022-04763", "dcat", "kommune", "data", "borger adresse", "cpr", "nemhandel"]
     return {
         "home": ["/"],
@@ -80,7 +83,17 @@ def page_types(base: str, datasets: int, rng: random.Random) -> dict[str, list[s
             "/id/org/bench-0", "/id/decision/arkitekturboard/2023-10-31/2")],
         "RDF, negotiated (text/turtle)": ["/id/product/dcat-ap-dk", "/id/case/SAG-2022-04763"],
         "404": ["/id/dataset/no-such-dataset"],
+        # Harvesters' pages: 100 datasets each, with records, distributions, labels and quality.
+        "catalogue page (Turtle)": pages,
+        "catalogue page (JSON-LD)": pages,
     }
+
+
+#: Page types that are harvesters' documents, not browse pages (outside the browse pages' target).
+HARVEST = {"catalogue page (Turtle)", "catalogue page (JSON-LD)"}
+#: The Accept header per page type, where it is not HTML.
+ACCEPT = {"RDF document (.ttl)": "*/*", "RDF, negotiated (text/turtle)": "text/turtle",
+          "catalogue page (Turtle)": "text/turtle", "catalogue page (JSON-LD)": "application/ld+json"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,26 +149,26 @@ def main(argv: list[str] | None = None) -> int:
                  f"{'cpu p50':>10}{'cpu p95':>10}  status"]
         worst = 0.0
         for kind, paths in page_types(settings.base_iri, args.datasets, rng).items():
+            accept = ACCEPT.get(kind, "text/html")
             for path in paths:  # warm up: templates compiled, caches as a running server has them
-                client.get(path, headers={"Accept": "text/html"})
+                client.get(path, headers={"Accept": accept})
             timings, cpu, statuses = [], [], set()
             for n in range(args.repeat):
                 path = paths[n % len(paths)]
                 start, start_cpu = time.perf_counter(), time.thread_time()
-                accept = "*/*" if path.endswith(".ttl") else "text/turtle" if kind.startswith("RDF, neg") \
-                    else "text/html"
                 response = client.get(path, headers={"Accept": accept})
                 response.get_data()
                 timings.append((time.perf_counter() - start) * 1000)
                 cpu.append((time.thread_time() - start_cpu) * 1000)
                 statuses.add(response.status_code)
             p50, p95 = statistics.median(timings), percentile(timings, 0.95)
-            worst = max(worst, p95)
+            if kind not in HARVEST:  # the 100 ms target is for browse pages, not 100-dataset harvest pages
+                worst = max(worst, p95)
             lines.append(f"{kind:<34}{len(timings):>5}{p50:>10.1f}{p95:>10.1f}{max(timings):>10.1f}"
                          f"{statistics.median(cpu):>10.1f}{percentile(cpu, 0.95):>10.1f}  "
                          f"{','.join(str(s) for s in sorted(statuses))}")
         load = os.getloadavg()[0]
-        lines += ["", f"worst p95 {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
+        lines += ["", f"worst p95 of the browse pages {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
                       f"{'met' if worst < TARGET_MS else 'NOT met'}; "
                       f"load average {load:.1f} on {os.cpu_count()} CPUs",
                   "cpu = this thread's CPU time per request (the store runs in it): "
