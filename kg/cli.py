@@ -112,13 +112,15 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
         for warning in outcome.warnings:
             click.echo(click.style("warning ", fg="yellow") + warning, err=True)
 
+    from kg.pipeline import refresh_derived, watch_load
+
     with _store(ctx) as store:
+        before = watch_load(store, _settings(ctx), paths, graph)   # lets the quality refresh be incremental
         outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
                               progress=_progress_factory(), on_outcome=show)
         if any(o.status == "loaded" for o in outcomes):
-            from kg.pipeline import refresh_derived
-
-            refresh_derived(store, _settings(ctx), report=click.echo)
+            refresh_derived(store, _settings(ctx), report=click.echo, before=before,
+                            loaded=[o.graph for o in outcomes if o.status == "loaded"])
     return sum(o.status == "failed" for o in outcomes)
 
 
@@ -362,13 +364,18 @@ def quality_command(ctx: click.Context, check_urls: bool, no_validate: bool, wor
               show_default=True, help="The severity that makes the exit code 1.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
               help="Language of the messages.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPUs).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Queries run at once (sparql) or worker processes (pyshacl); default: CPUs.")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL and run by the store (falls back to pyshacl when "
+              "the shapes use what is not compiled); pyshacl: pyshacl per resource, in worker processes.")
 @click.option("--whole-graph", is_flag=True, help="One pyshacl run over the whole graph (the reference) "
-              "instead of per-resource batches.")
+              "instead of either engine.")
 @click.option("--no-store", is_flag=True, help="Do not store the report in the validation graph.")
 @click.pass_context
 def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_iris: tuple[str, ...], fmt: str,
-                     fail_on: str, lang: str, jobs: int | None, whole_graph: bool, no_store: bool) -> None:
+                     fail_on: str, lang: str, jobs: int | None, engine: str, whole_graph: bool,
+                     no_store: bool) -> None:
     """Validate the store against kg's SHACL shapes; exit 0 when it conforms, 1 when not, 2 on errors.
 
     The text report is grouped by resource (label, property, message in the chosen
@@ -389,7 +396,9 @@ def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_ir
                 report = v.validate_whole(store, settings, shapes, graphs)
             else:
                 report = v.validate_store(store, settings, shapes, graphs, jobs=jobs,
-                                          progress=_validation_progress())
+                                          progress=_validation_progress(), engine=engine)
+                if engine == "sparql" and report.engine != "sparql":
+                    click.echo(f"Note: validated with {report.engine}", err=True)
             if not no_store:
                 v.store_report(store, settings, report)
     except (StoreError, OSError) as exc:
@@ -408,12 +417,12 @@ def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_ir
 
 
 def _validation_progress() -> Callable[[int, int], None] | None:
-    """Resources validated so far, on the terminal only."""
+    """Progress on the terminal only: queries run (sparql) or resources validated (pyshacl)."""
     if not sys.stderr.isatty():
         return None
 
     def report(done: int, total: int) -> None:
-        click.echo(f"\rvalidated {done}/{total} resources", err=True, nl=done >= total)
+        click.echo(f"\rvalidating: {done}/{total}", err=True, nl=done >= total)
 
     return report
 

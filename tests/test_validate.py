@@ -34,7 +34,8 @@ def shapes(settings: Settings) -> Graph:
 def test_per_resource_equals_whole_graph_on_data(loaded_store: Store, settings: Settings,
                                                  shapes: Graph) -> None:
     whole = v.validate_whole(loaded_store, settings, shapes)
-    per = v.validate_store(loaded_store, settings, shapes, jobs=2, batch_size=40)
+    per = v.validate_store(loaded_store, settings, shapes, jobs=2, batch_size=40, engine="pyshacl")
+    assert per.engine == "pyshacl per resource"
     assert whole.results, "kg's data has warnings at least (recommended DCAT-AP-DK properties)"
     assert _keys(per) == _keys(whole)
 
@@ -48,7 +49,7 @@ def test_per_resource_equals_whole_graph_on_generated_catalogue(settings: Settin
     try:
         load_paths(store, settings, [path, ROOT / "data" / "vocabularies" / "eu-authority-tables.ttl"])
         whole = v.validate_whole(store, settings, shapes)
-        per = v.validate_store(store, settings, shapes, jobs=2, batch_size=64)
+        per = v.validate_store(store, settings, shapes, jobs=2, batch_size=64, engine="pyshacl")
     finally:
         store.close()
     assert per.focus_count > 150 * 4
