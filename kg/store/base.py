@@ -23,7 +23,9 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg import __version__
-from kg.queries import iri, literal
+from kg.iris import Minter
+from kg.namespaces import sparql_prologue
+from kg.queries import iri, literal, render
 
 RdfSyntax = Literal["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
 DumpFormat = Literal["nquads", "trig"]
@@ -195,6 +197,17 @@ class Store(abc.ABC):
                            provenance: Provenance) -> int:
         """Replace ``graph`` with serialised triples, atomically; returns the triple count."""
         return self._replace(graph, syntax, base_iri, provenance, data=data)
+
+    def patch_graph(self, graph: str, update: str, provenance: Provenance) -> None:
+        """Change ``graph`` in place with a SPARQL Update that touches only it, rewriting its PROV
+        record (triple count included) in the same request.
+
+        For derived graphs refreshed a little at a time (the quality graph): much cheaper than a
+        replacement when the change is small, and as atomic as the back end makes one request.
+        """
+        values = prov_record_values(Minter(self.base_iri).meta_graph(), graph, provenance, 0)
+        record = render("store/rewrite-record-counted", **values).removeprefix(sparql_prologue())
+        self.update(update + " ;\n" + record)
 
     def recover(self) -> list[str]:
         """Drop what interrupted loads left hidden; returns the graphs dropped."""
