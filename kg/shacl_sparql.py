@@ -163,6 +163,21 @@ def _string(value: str) -> str:
     return _term(Literal(value))
 
 
+def _same(v: str, node: Node) -> str:
+    """``v`` is the term ``node``, written without sameTerm(): Virtuoso 7.2 evaluates sameTerm() with a
+    constant correctly only as a whole FILTER, and as false inside a larger expression."""
+    if isinstance(node, URIRef):
+        return f"(isIRI({v}) && {v} = {_iri(str(node))})"
+    if isinstance(node, Literal):
+        parts = [f"isLiteral({v})", f"STR({v}) = {_string(str(node))}"]
+        if node.language:
+            parts.append(f"LCASE(LANG({v})) = {_string(node.language.lower())}")
+        else:
+            parts += [f"LANG({v}) = \"\"", f"DATATYPE({v}) = {_iri(str(node.datatype or XSD.string))}"]
+        return "COALESCE(" + " && ".join(parts) + ", false)"
+    raise Unsupported("a blank node cannot be a constant in a compiled check")
+
+
 class Compiler:
     """Turns a shapes graph into :class:`Check` objects.
 
@@ -252,10 +267,10 @@ class Compiler:
                 raise Unsupported(f"unknown sh:nodeKind {value}")
             return _NODE_KINDS[value].format(v=v)
         if param == SH["in"]:
-            options = [f"sameTerm({v}, {_term(o)})" for o in self._list(value)]
+            options = [_same(v, o) for o in self._list(value)]
             return "!(" + (" || ".join(options) or "false") + ")"
         if param == SH.hasValue:
-            return f"!sameTerm({v}, {_term(value)})"
+            return f"!{_same(v, value)}"
         if param == SH.pattern:
             flags = g.value(shape, SH.flags)
             flag_text = f", {_string(str(flags))}" if flags is not None else ""
