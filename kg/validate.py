@@ -626,9 +626,8 @@ def focus_nodes(store: Store, plan: DescriptionPlan, graphs: list[str],
 
     def run(targets: dict[str, set[str]]) -> tuple[set[str], set[str]]:
         query = render("validate/focus-nodes", classes=_values(targets["classes"]),
-                       subjects_of=_values(targets["subjects_of"]), objects_of=_values(targets["objects_of"]),
-                       nodes=_values(targets["nodes"]))
-        iris, owners = set(), set()
+                       subjects_of=_values(targets["subjects_of"]), objects_of=_values(targets["objects_of"]))
+        iris, owners = set(targets["nodes"]), set()
         for row in _select(store, query, graphs):
             if row["focus"]["type"] == "uri":
                 iris.add(row["focus"]["value"])
