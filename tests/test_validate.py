@@ -85,6 +85,10 @@ def test_report_renderings(loaded_store: Store, settings: Settings, shapes: Grap
     assert "<script" not in report.to_html("da") and "<h1>Valideringsrapport</h1>" in report.to_html("da")
     g = report.to_graph()
     assert len(list(g.subjects(RDF.type, SH.ValidationResult))) == len(report.results)
+    # what store_report writes (line by line, for a million results) is the same report
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(data=report.to_triples_text(), format="turtle"), g)
 
 
 @pytest.fixture()
