@@ -128,11 +128,16 @@ def refresh(store: Store, settings, before: Snapshot,  # type: ignore[no-untyped
         return None
     vocabulary = quality.load_vocabulary(quality.metrics_path(settings.data_dir if settings else None))
     results = quality.measure(store, vocabulary, datasets=datasets) if datasets else {}
-    lines = quality.to_ntriples(results, vocabulary, store.base_iri).decode("utf-8")
+    lines = sorted(set(quality.to_ntriples(results, vocabulary, store.base_iri).decode("utf-8").splitlines()))
+    removed = sum(int(row["n"]) for row in quality.chunked_select(
+        store, "quality/measurement-triples", "targets", gone, graph=iri(graph)))
+    # what is removed is every triple about the targets and their measurements, and everything
+    # inserted is about them, so the new size is simple arithmetic (counting 10^6 triples is not)
+    triples = info.triples - removed + len(lines)
     provenance = Provenance.now("kg quality", quality.inputs_token(store, settings))
     update = render("quality/patch", graph=iri(graph),
-                    targets=quality.values_block(gone) if gone else "", triples=lines)
-    store.patch_graph(graph, update, provenance)
+                    targets=quality.values_block(gone) if gone else "", triples="\n".join(lines))
+    store.patch_graph(graph, update, provenance, triples)
     return results
 
 

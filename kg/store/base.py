@@ -198,15 +198,15 @@ class Store(abc.ABC):
         """Replace ``graph`` with serialised triples, atomically; returns the triple count."""
         return self._replace(graph, syntax, base_iri, provenance, data=data)
 
-    def patch_graph(self, graph: str, update: str, provenance: Provenance) -> None:
-        """Change ``graph`` in place with a SPARQL Update that touches only it, rewriting its PROV
-        record (triple count included) in the same request.
+    def patch_graph(self, graph: str, update: str, provenance: Provenance, triples: int) -> None:
+        """Change ``graph`` in place with a SPARQL Update that touches only it, and rewrite its PROV
+        record (``triples``: its size afterwards, which the caller works out) in the same request.
 
         For derived graphs refreshed a little at a time (the quality graph): much cheaper than a
         replacement when the change is small, and as atomic as the back end makes one request.
         """
-        values = prov_record_values(Minter(self.base_iri).meta_graph(), graph, provenance, 0)
-        record = render("store/rewrite-record-counted", **values).removeprefix(sparql_prologue())
+        values = prov_record_values(Minter(self.base_iri).meta_graph(), graph, provenance, triples)
+        record = render("store/rewrite-record", **values).removeprefix(sparql_prologue())
         self.update(update + " ;\n" + record)
 
     def recover(self) -> list[str]:

@@ -1,10 +1,9 @@
 # The PROV record of a graph that was just changed in place (a fragment appended to the change
-# itself, so both are one request): the triple count is counted here, after the change.
+# itself, so both are one request), with the triple count the caller worked out.
 DELETE WHERE { GRAPH {{meta}} { {{graph}} ?p ?o } } ;
-INSERT { GRAPH {{meta}} {
+INSERT DATA { GRAPH {{meta}} {
   {{graph}} a prov:Entity, sd:NamedGraph ;
-    kg:tripleCount ?n ;
+    kg:tripleCount {{triples}} ;
     prov:generatedAtTime {{loaded_at}} ;
     kg:softwareVersion {{version}} {{extra}} .
 } }
-WHERE { SELECT (COUNT(*) AS ?n) WHERE { GRAPH {{graph}} { ?s ?p ?o } } }
