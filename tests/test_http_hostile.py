@@ -131,12 +131,14 @@ class _Others(threading.Thread):
     def __init__(self, site: str) -> None:
         super().__init__(daemon=True)
         self.site, self.stop, self.answers = site, threading.Event(), []
+        self.finished: list[float] = []
 
     def run(self) -> None:
         while not self.stop.is_set():
             start = time.monotonic()
             r = requests.get(self.site + "/sparql", params={"query": "ASK {}"}, timeout=30)
             self.answers.append((r.status_code, time.monotonic() - start))
+            self.finished.append(time.monotonic())
             time.sleep(0.1)
 
 
@@ -174,7 +176,10 @@ def test_hostile_request(case: dict[str, Any], site: str, store: Store) -> None:
     if others is not None:
         assert took < TIMEOUT + 1.5, f"answered after {took:.2f} s"
         assert others.answers and all(s == 200 for s, _ in others.answers), others.answers
-        assert max(t for _, t in others.answers) < 1.0, others.answers
+        # not starved: other clients were answered *while* the hostile request ran (a quick question
+        # queued behind it would only be answered after it), not one timing taken on a busy machine
+        during = [t for t in others.finished if started < t < started + took]
+        assert len(during) >= 2 or took < 0.3, (took, others.answers)
     assert _dump(store) == before, f"{case['id']} changed the store"
 
 
