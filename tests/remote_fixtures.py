@@ -76,6 +76,17 @@ EMBEDDED_ONLY: dict[str, str] = {
     "tests/test_browser_pages.py": "drives Chromium over pages whose store is not the switch's concern; "
                                    "run without the switch",
     "tests/test_sparql_browser.py": "drives Chromium; run without the switch",
+    "tests/test_shacl_sparql.py::test_ill_formed_literals_fail_their_datatype_by_the_xsd_rules":
+        "Virtuoso rewrites ill-formed typed literals when it loads them (\"2023-11-30T10:00\"^^xsd:dateTime "
+        "comes back as ...T10:00:00), so there is nothing ill-formed left to report",
+    "tests/test_shacl_sparql.py::test_core_components_beyond_kgs_shapes_match_pyshacl":
+        "Virtuoso 7.2 stores \"seven\"^^xsd:integer as 0 and evaluates \"seven\" > 0 as true rather than "
+        "a type error, so the data differs from what the test loaded (docs/validation.md)",
+    "tests/test_shacl_sparql.py::test_every_shape_case_gives_pyshacls_results[dcat-ap-dk]":
+        "on Virtuoso the whole-graph reference finds nothing for the Distribution-issued case (an "
+        "xsd:gYear date written through rdflib): the data read back differs from the data written",
+    "tests/test_shacl_sparql.py::test_a_remote_store_gives_pyshacls_results":
+        "starts its own oxigraph serve and Virtuoso; unaffected by the switch",
 }
 
 
