@@ -282,6 +282,21 @@ def restore(ctx: click.Context, source: Path, fmt: str | None, yes: bool) -> Non
     click.echo(f"restored {count} quads from {source}")
 
 
+@main.command()
+@click.pass_context
+def recover(ctx: click.Context) -> None:
+    """Remove what interrupted loads and restores left hidden (invisible to queries, but taking space).
+
+    The embedded store does this each time it opens.  A remote store does not (another
+    kg process may be loading into it at that moment): run this when none is.
+    """
+    with _store(ctx) as store:
+        dropped = store.recover()
+    for graph in dropped:
+        click.echo(f"removed {graph}")
+    click.echo(f"{len(dropped)} hidden graphs removed" if dropped else "nothing to recover")
+
+
 # -- serving ---------------------------------------------------------------------------------
 
 @main.command()

@@ -22,7 +22,7 @@ Oxigraph server instead of its embedded Oxigraph.  The semantics stay those of
   embedded store; one SPARQL Update then switches it in and rewrites the PROV
   record.  A load that fails discards its hidden graph.  Unlike the embedded
   store, opening does not drop hidden graphs (another process may be loading
-  right now); :meth:`RemoteStore.recover` does it on request.
+  right now); :meth:`RemoteStore.recover` (``kg recover``) does it on request.
 * **Errors.**  An unreachable server raises :class:`StoreUnavailable`; an HTTP
   error becomes :class:`QuerySyntaxError` (HTTP 400 on a caller's query or
   update) or :class:`StoreError`, with the server's own message.
