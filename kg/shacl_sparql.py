@@ -33,6 +33,8 @@ from rdflib.term import Node
 from kg.namespaces import PREFIXES
 from kg.queries import render
 
+#: A SHACL property path as a picklable structure: ("iri", IRI) | ("inverse", p) | ("alternative", [p…])
+#: | ("sequence", [p…]) | ("zeroOrMore"|"oneOrMore"|"zeroOrOne", p).
 PathSpec = tuple[Any, ...]
 
 #: Parameters that say how a shape applies, not what it checks.
@@ -109,7 +111,7 @@ def plan(checks: list[Check]) -> list[Unit]:
 
 
 def path_spec(graph: Graph, node: Node) -> PathSpec:
-    """A SHACL property path as a picklable structure (see :data:`kg.validate.PathSpec`)."""
+    """A SHACL property path node of ``graph`` as a :data:`PathSpec`."""
     if isinstance(node, URIRef):
         return ("iri", str(node))
     for key, pred in (("inverse", SH.inversePath), ("zeroOrMore", SH.zeroOrMorePath),

@@ -47,7 +47,15 @@ from kg.config import Settings
 from kg.iris import Minter
 from kg.namespaces import PREFIXES, bind_all
 from kg.queries import iri, render
-from kg.shacl_sparql import Check, Unsupported, compile_shapes, plan, subclass_closure
+from kg.shacl_sparql import (
+    Check,
+    PathSpec,
+    Unsupported,
+    compile_shapes,
+    path_spec,
+    plan,
+    subclass_closure,
+)
 from kg.store.base import Provenance, Store, StoreError
 
 SEVERITY_NAMES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -57,9 +65,6 @@ _NONE = "<urn:x-kg:none>"  # keeps a VALUES block non-empty without matching any
 #: (incoming links included), so the per-resource run fetches them; see docs/validation.md.
 READS_NEIGHBOURS = URIRef("https://kg.rammearkitektur.dk/def/shapes#readsNeighbours")
 
-#: A SHACL property path as a picklable structure: ("iri", IRI) | ("inverse", p) | ("alternative", [p…])
-#: | ("sequence", [p…]) | ("zeroOrMore"|"oneOrMore"|"zeroOrOne", p).
-PathSpec = tuple[Any, ...]
 
 
 class ValidationError(StoreError):
@@ -285,23 +290,6 @@ _WORDS = {
 
 
 # -- paths ----------------------------------------------------------------------------------------
-
-def path_spec(graph: Graph, node: Node) -> PathSpec:
-    """A SHACL path node as a :data:`PathSpec`."""
-    if isinstance(node, URIRef):
-        return ("iri", str(node))
-    for key, pred in (("inverse", SH.inversePath), ("zeroOrMore", SH.zeroOrMorePath),
-                      ("oneOrMore", SH.oneOrMorePath), ("zeroOrOne", SH.zeroOrOnePath)):
-        inner = graph.value(node, pred)
-        if inner is not None:
-            return (key, path_spec(graph, inner))
-    alternatives = graph.value(node, SH.alternativePath)
-    if alternatives is not None:
-        return ("alternative", tuple(path_spec(graph, n) for n in Collection(graph, alternatives)))
-    if (node, RDF.first, None) in graph:
-        return ("sequence", tuple(path_spec(graph, n) for n in Collection(graph, node)))
-    raise ValueError(f"not a SHACL path: {node!r}")
-
 
 def path_node(graph: Graph, spec: PathSpec) -> Node:
     """Write a :data:`PathSpec` back as SHACL path triples in ``graph``."""
