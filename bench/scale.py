@@ -95,7 +95,9 @@ def _bigger_ini(text: str, gib: float) -> str:
     buffers = int(gib * 1024 * 1024 / 8)          # 8 KiB pages
     changes = {"NumberOfBuffers": str(buffers), "MaxDirtyBuffers": str(buffers * 3 // 4),
                "MaxQueryMem": f"{max(int(gib * 1024 // 4), 200)}M", "ResultSetMaxRows": "50000000",
-               "MaxQueryExecutionTime": "600"}
+               "MaxQueryExecutionTime": "1800",
+               # the optimiser's estimate refused the 10M page index (2474 s estimated, 400 allowed)
+               "MaxQueryCostEstimationTime": "100000"}
     for key, value in changes.items():
         text, count = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M)
         if count != 1:
