@@ -42,8 +42,10 @@ _NOT_CONSTRAINTS = {
     RDF.type, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property,
     SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group, SH.deactivated,
     SH.defaultValue, RDFS.label, RDFS.comment, SH.qualifiedMinCount, SH.qualifiedMaxCount,
-    SH.qualifiedValueShapesDisjoint, SH.flags, SH.targetClass, RDFS.subClassOf,
+    SH.qualifiedValueShapesDisjoint, SH.flags, RDFS.subClassOf,
 }
+#: Parameters compiled with every value they have on a shape; others must have one value.
+_MANY_VALUED = {SH["class"], SH.disjoint, SH.sparql, SH.property}
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _NODE_KINDS = {
     SH.IRI: "!isIRI({v})", SH.Literal: "!isLiteral({v})", SH.BlankNode: "!isBlank({v})",
@@ -240,15 +242,13 @@ class Compiler:
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
     def _parameters(self, shape: Node) -> list[URIRef]:
+        """The SHACL constraint parameters of ``shape`` (annotations of other vocabularies are skipped)."""
         found = []
         for param in sorted(set(self.shapes.predicates(shape, None)), key=str):
-            if param in _NOT_CONSTRAINTS:
+            if param in _NOT_CONSTRAINTS or not str(param).startswith(str(SH)):
                 continue
-            if param == SH.qualifiedValueShape or param == SH.sparql:
-                found.append(param)  # handled by the caller (property shapes only)
-                continue
-            if not str(param).startswith(str(SH)):
-                continue  # annotations of other vocabularies
+            if param not in _MANY_VALUED and len(set(self.shapes.objects(shape, param))) > 1:
+                raise Unsupported(f"{_local(param)} with several values on one shape")
             found.append(param)
         return found
 

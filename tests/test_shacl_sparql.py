@@ -229,3 +229,10 @@ def test_a_remote_store_gives_pyshacls_results(server: str, tmp_path: Path) -> N
     assert _keys(per_resource.results) == _keys(reference.results)
     assert _keys(compiled.results) == _keys(reference.results)
     assert compiled.focus_count == reference.focus_count
+
+
+def test_a_parameter_given_twice_falls_back_rather_than_checking_one_value() -> None:
+    shapes = _shapes('ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; '
+                     'sh:property [ sh:path ex:code ; sh:pattern "^a" , "b$" ] .')
+    with pytest.raises(c.Unsupported, match="sh:pattern with several values"):
+        c.compile_shapes(shapes, {})
