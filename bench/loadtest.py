@@ -32,7 +32,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from bench import generate
+from bench.harvest import _free_port, _tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -238,24 +238,6 @@ def run_mix(url: str, datasets: int, clients: int, seconds: float, max_requests:
 
 
 # -- the server and its memory ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (gunicorn master and workers)."""
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return out
-    for child in children:
-        out.extend(_tree(int(child)))
-    return out
 
 
 def rss_mib(pid: int) -> float:

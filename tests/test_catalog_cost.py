@@ -19,9 +19,9 @@ import pytest
 from kg import catalog
 from kg.config import Settings
 from kg.iris import Minter
-from kg.loading import load_paths
-from kg.store import Store, open_store
+from kg.store import Store
 from kg.store.base import Provenance
+from tests.test_catalog import _store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
@@ -29,18 +29,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
 BYSTANDER = ROOT / "data" / "vocabularies" / "status.ttl"
 
 
-def _store(settings: Settings, *paths: Path) -> Store:
-    store = open_store(settings)
-    outcomes = load_paths(store, settings, list(paths))
-    assert all(o.status == "loaded" for o in outcomes), [o.message for o in outcomes]
-    return store
-
-
 @pytest.fixture()
 def small(settings: Settings) -> Iterator[Store]:
-    store = _store(settings, FIXTURES / "small.ttl")
-    yield store
-    store.close()
+    with _store(settings, FIXTURES / "small.ttl") as store:
+        yield store
 
 
 def _page_url(n: int) -> str:
