@@ -11,25 +11,28 @@ import pytest
 from kg.config import Settings, load_settings
 from kg.loading import default_sources, load_paths
 from kg.store import Store, open_store
-from tests import remote_fixtures
+from tests import reference, remote_fixtures
 from tests.remote_fixtures import (  # noqa: F401  (fixtures and hook of the KG_TEST_STORE=virtuoso switch)
     _remote_module_scratch,
     _remote_test_scratch,
     pytest_collection_modifyitems,
+    pytest_terminal_summary,
     virtuoso_servers,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Published reference material and the seed agenda, kept beside the project (not part of it).
-SHARED = Path(os.environ.get("KG_SHARED_DIR", ROOT.parent / "shared"))
 
 
-def shared_path(*parts: str) -> Path:
-    """A file under the shared folder, or skip the test when the folder is not there."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared material not available: {'/'.join(parts)}")
-    return path
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Where the reference material is present, a skipped test is a failure: nothing may go unchecked."""
+    if not reference.available() or os.environ.get("KG_ALLOW_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"{len(skipped)} test(s) skipped although the reference material is at "
+                            f"{reference.reference_dir()}: every test must run there", red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

@@ -91,14 +91,36 @@ EMBEDDED_ONLY: dict[str, str] = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, with their reason, the tests that only make sense on the embedded store."""
+    """Leave out, with their reason, the tests that only make sense on the embedded store.
+
+    They run in the first pass; this pass is about the store switch, so they are deselected (and listed
+    with their reasons at the end) rather than counted as skipped.
+    """
     if not ACTIVE:
         return
+    kept, left_out = [], []
     for item in items:
-        for prefix, reason in EMBEDDED_ONLY.items():
-            if item.nodeid.startswith(prefix):
-                item.add_marker(pytest.mark.skip(reason=f"KG_TEST_STORE=virtuoso: {reason}"))
-                break
+        reason = next((r for prefix, r in EMBEDDED_ONLY.items() if item.nodeid.startswith(prefix)), None)
+        if reason is None:
+            kept.append(item)
+        else:
+            left_out.append(item)
+            _LEFT_OUT.append((item.nodeid, reason))
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+_LEFT_OUT: list[tuple[str, str]] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The tests this pass left out, each with why (they ran in the embedded pass)."""
+    if not _LEFT_OUT:
+        return
+    terminalreporter.section("left out on Virtuoso (run in the embedded pass)")
+    for nodeid, reason in _LEFT_OUT:
+        terminalreporter.write_line(f"{nodeid}: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from kg.iris import Minter
 from kg.loading import graph_for
 from kg.namespaces import BESLUIT, KG, SCHEMA
 from kg.store import Store, open_store
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT
+from tests.reference import reference_path
 
 AGENDA = ROOT / "data" / "agendas" / "it-arkitekturraadet-2023-11-30.md"
 FIXTURES = ROOT / "tests" / "fixtures" / "agendas"
@@ -54,7 +55,7 @@ def da(text: str) -> Literal:
 
 
 def test_the_committed_agenda_is_the_seed() -> None:
-    seed = shared_path("seeds", "000_3d71f1c16c46bed8.txt")
+    seed = reference_path("seeds", "000_3d71f1c16c46bed8.txt")
     assert AGENDA.read_bytes() == seed.read_bytes()
 
 

@@ -296,9 +296,9 @@ def test_served_catalogue_of_data_passes_the_semic_shapes(settings: Settings, lo
                                                           shapes: str) -> None:
     from pyshacl import validate
 
-    from tests.conftest import shared_path
+    from tests.reference import reference_path
 
-    shapes_graph = Graph().parse(shared_path("reference", *shapes.split("/")), format="turtle")
+    shapes_graph = Graph().parse(reference_path(*shapes.split("/")), format="turtle")
     client = create_app(settings, store=loaded_store).test_client()
     page = _parse(client.get(f"/catalog.ttl?per_page={catalog.MAX_PER_PAGE}"))
     assert list(page.subjects(RDF.type, DCAT.Dataset)), "data/ should publish datasets"

@@ -18,7 +18,7 @@ import kg.validate  # noqa: F401 - pyshacl without the quadratic text report
 from kg import catalog
 from kg.config import Settings
 from kg.store import Store
-from tests.conftest import shared_path
+from tests.reference import reference_path
 
 #: Recommended properties kg's catalogue leaves out, and why (the warning is real, the fact unknown).
 EXPLAINED_WARNINGS = {
@@ -61,7 +61,7 @@ def served_catalogue(loaded_store: Store, settings: Settings) -> Graph:
 
 
 def _results(data: Graph, *parts: str) -> list[tuple[URIRef, URIRef, URIRef]]:
-    shapes = Graph().parse(shared_path("reference", *parts), format="turtle")
+    shapes = Graph().parse(reference_path(*parts), format="turtle")
     _, report, _ = validate(data, shacl_graph=shapes, allow_warnings=True)
     return [(report.value(r, SH.resultSeverity), report.value(r, SH.resultPath),  # type: ignore[misc]
              report.value(r, SH.focusNode)) for r in report.subjects(RDF.type, SH.ValidationResult)]

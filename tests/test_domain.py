@@ -21,9 +21,11 @@ from kg.loading import graph_for
 from kg.namespaces import KG
 from kg.queries import iri, literal, render
 from kg.store import Store, open_store
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT
+from tests.reference import reference_path
 
-SEED = ("seeds", "000_3d71f1c16c46bed8.txt")
+#: The source agenda as the repository keeps it (identical to the seed: tests/test_agenda.py checks).
+SEED = ROOT / "data" / "agendas" / "it-arkitekturraadet-2023-11-30.md"
 MEETING = "id/meeting/it-arkitekturraadet/2023-11-30"
 #: The files this part of kg owns (others add files to the same folders); the label and term
 #: checks cover their graphs.
@@ -55,7 +57,7 @@ def _graphs(settings: Settings) -> str:
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    return shared_path(*SEED).read_text(encoding="utf-8")
+    return SEED.read_text(encoding="utf-8")
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -296,7 +298,7 @@ def test_catalogue_passes_semic_dcat_ap_shapes(settings: Settings) -> None:
     """The catalogue content conforms to SEMIC's DCAT-AP 2.1.1 shapes (no violation)."""
     import pyshacl
 
-    shapes = Graph().parse(shared_path("reference", "dcat-ap-2.1.1", "dcat-ap_2.1.1_shacl_shapes.ttl"))
+    shapes = Graph().parse(reference_path("dcat-ap-2.1.1", "dcat-ap_2.1.1_shacl_shapes.ttl"))
     data = Graph()
     for path in OWN:
         data.parse(path, publicID=settings.base)

@@ -12,11 +12,11 @@ import pytest
 
 from kg.config import Settings
 from kg.store import Provenance, Store, open_store
-from tests.conftest import SHARED, shared_path
+from tests.reference import reference_dir, reference_path
 from tests.w3c_protocol import ProtocolTest, load_manifest, run_test, serve
 from webapp import create_app
 
-MANIFEST = SHARED / "reference" / "w3c-sparql11-protocol" / "manifest.ttl"
+MANIFEST = reference_dir() / "w3c-sparql11-protocol" / "manifest.ttl"
 TOKEN = "w3c-test-token"
 TESTS = load_manifest(MANIFEST) if MANIFEST.is_file() else []
 BY_NAME = {t.name: t for t in TESTS}
@@ -32,7 +32,7 @@ def _loader(store: Store) -> object:
 @pytest.fixture(scope="module")
 def server(settings: Settings) -> Iterator[tuple[str, Store]]:
     """A live endpoint over its own in-memory store (the update tests DROP ALL), with a write token."""
-    shared_path("reference", "w3c-sparql11-protocol", "manifest.ttl")
+    reference_path("w3c-sparql11-protocol", "manifest.ttl")
     store = open_store(settings)
     app = create_app(settings.replace(write_token=TOKEN), store)
     with serve(app) as url:
@@ -41,7 +41,7 @@ def server(settings: Settings) -> Iterator[tuple[str, Store]]:
 
 
 def test_manifest_has_the_34_tests() -> None:
-    shared_path("reference", "w3c-sparql11-protocol", "manifest.ttl")
+    reference_path("w3c-sparql11-protocol", "manifest.ttl")
     assert len(TESTS) == 34
     assert sum(t.is_negative for t in TESTS) == 14
 
@@ -69,7 +69,7 @@ def test_update_tests_are_refused_without_a_token(server: tuple[str, Store]) -> 
 
 
 def test_the_manifest_graphs_are_read_with_their_labels() -> None:
-    shared_path("reference", "w3c-sparql11-protocol", "manifest.ttl")
+    reference_path("w3c-sparql11-protocol", "manifest.ttl")
     graphs = BY_NAME["query_dataset_full"].graphs
     assert set(graphs) == {f"http://kasei.us/2009/09/sparql/data/data{i}.rdf" for i in (1, 2, 3)}
 
