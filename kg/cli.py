@@ -468,6 +468,53 @@ def export() -> None:
 
 # -- concept lists -----------------------------------------------------------------------------
 
+def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: str | None, strict: bool,
+                **options: object) -> None:
+    """Read one document through its ingest, report, and (unless a dry run) load it into its graph."""
+    from kg.loading import prepare_source, store_prepared, target_graph
+    from kg.store.base import ParseError, sha256_of
+
+    settings = _settings(ctx)
+    with _store(ctx) as store:
+        try:
+            prepared = prepare_source(store, settings, file, kind, **options)
+        except ParseError as exc:
+            raise click.ClickException(str(exc)) from None
+        except ValueError as exc:  # the ingest modules' own errors name what is wrong
+            message = str(exc)
+            raise click.ClickException(message if message.startswith(str(file)) else f"{file}: {message}") \
+                from None
+        for warning in prepared.warnings:
+            click.echo(click.style("warning ", fg="yellow") + warning, err=True)
+        for note in prepared.notes:
+            click.echo(note, err=True)
+        for change in prepared.changes:
+            click.echo(f"change  {change}", err=True)
+        if strict and prepared.warnings:
+            raise click.ClickException(f"{file}: {len(prepared.warnings)} warning(s) and --strict; "
+                                       "nothing loaded")
+        if fmt:
+            click.echo(prepared.graph.serialize(format="turtle" if fmt == "ttl" else "nt"), nl=False)
+        graph = target_graph(file, settings, prepared)
+        if dry_run:
+            click.echo(f"checked {file}: {prepared.summary} ({len(prepared.graph)} triples) -> {graph}; "
+                       "nothing loaded", err=True)
+            return
+        outcome = store_prepared(store, settings, file, prepared, sha256_of(file))
+        for warning in outcome.warnings[len(prepared.warnings):]:
+            click.echo(click.style("warning ", fg="yellow") + warning, err=True)
+        _refresh_after(store, settings, [outcome.graph])
+    click.echo(f"loaded  {file} -> {outcome.graph} ({outcome.triples} triples; {prepared.summary})",
+               err=bool(fmt))
+
+
+def _refresh_after(store: Any, settings: Settings, graphs: list[str]) -> None:
+    """After a write from the command line: the derived graphs, as after any load."""
+    from kg.pipeline import refresh_derived
+
+    refresh_derived(store, settings, report=click.echo, loaded=graphs)
+
+
 @ingest.command("conceptlist")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scheme", help="Scheme slug (default: the sidecar's slug, else the file name).")
@@ -480,39 +527,11 @@ def ingest_conceptlist(ctx: click.Context, file: Path, scheme: str | None, skip_
                        dry_run: bool, fmt: str | None) -> None:
     """Read a concept list (.csv/.xlsx, Danish modelling rules' columns) into SKOS and load it.
 
-    The list replaces its own named graph all or nothing; a list with bad rows
-    loads nothing unless --skip-bad-rows.  Layout: docs/conceptlists.md.
+    The list replaces its scheme's named graph all or nothing, from whatever folder it is
+    read; a list with bad rows loads nothing unless --skip-bad-rows.  Layout: docs/conceptlists.md.
     """
-    from kg.ingest.conceptlist import ConceptListError, read_conceptlist
-    from kg.loading import graph_for, relative_source
-    from kg.store.base import sha256_of
-
-    settings = _settings(ctx)
-    try:
-        result = read_conceptlist(file, settings, scheme=scheme, skip_bad_rows=skip_bad_rows)
-    except ConceptListError as exc:
-        raise click.ClickException(str(exc)) from None
-    for problem in result.warnings:
-        click.echo(click.style("warning ", fg="yellow") + f"{file}: {problem}", err=True)
-    for problem in result.errors:
-        click.echo(click.style("error   ", fg="red") + f"{file}: {problem}", err=True)
-    if result.errors:
-        rows = len({p.row for p in result.errors})
-        raise click.ClickException(f"{file}: {rows} bad row(s); nothing loaded "
-                                   "(fix them, or load the rest with --skip-bad-rows)")
-    if fmt:
-        click.echo(result.graph.serialize(format="turtle" if fmt == "ttl" else "nt"), nl=False)
-    summary = f"{result.concepts} concepts in scheme {result.scheme_iri}"
-    if result.skipped_rows:
-        summary += f", {len(result.skipped_rows)} bad row(s) skipped"
-    if dry_run:
-        click.echo(f"checked {file}: {summary} ({len(result.graph)} triples); nothing loaded", err=True)
-        return
-    graph = graph_for(file, settings)
-    with _store(ctx) as store:
-        triples = store.replace_graph(graph, result.graph, source=relative_source(file, settings),
-                                      sha256=sha256_of(file))
-    click.echo(f"loaded  {file} -> {graph} ({triples} triples; {summary})", err=bool(fmt))
+    _ingest_one(ctx, file, "conceptlist", dry_run, fmt, strict=False, scheme=scheme,
+                skip_bad_rows=skip_bad_rows)
 
 
 # -- agendas ----------------------------------------------------------------------------------
@@ -530,46 +549,11 @@ def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt:
                   strict: bool) -> None:
     """Read a council agenda (.md or .docx) into its meeting, items and decisions, and load it.
 
-    The agenda replaces its own named graph all or nothing, with PROV (source,
-    sha256).  Products and mentions are linked to what the store already holds;
-    what could not be placed is reported as a warning with its line.
+    The agenda replaces its meeting's named graph all or nothing, with PROV (source,
+    sha256), whatever the file is called.  Products and mentions are linked to what the
+    store already holds; what could not be placed is reported as a warning with its line.
     """
-    from rdflib import RDF
-
-    from kg.ingest.agenda import AgendaError, known_labels, read_agenda
-    from kg.loading import graph_for, relative_source
-    from kg.namespaces import BESLUIT
-    from kg.store.base import sha256_of
-
-    settings = _settings(ctx)
-    with _store(ctx) as store:
-        try:
-            result = read_agenda(file, settings, known=known_labels(store), body=body)
-        except AgendaError as exc:
-            raise click.ClickException(f"{file}: {exc}") from None
-        for warning in result.warnings:
-            click.echo(click.style("warning ", fg="yellow") + f"{file}: {warning}", err=True)
-        if result.missing:
-            click.echo(f"missing content: {', '.join(result.missing)}", err=True)
-        if result.unmatched_products:
-            click.echo(f"products not in the catalogue: {'; '.join(result.unmatched_products)}", err=True)
-        if result.unmatched_mentions:
-            click.echo(f"abbreviations no known resource has: {', '.join(result.unmatched_mentions)}",
-                       err=True)
-        if strict and result.warnings:
-            raise click.ClickException(f"{file}: {len(result.warnings)} warning(s) and --strict; "
-                                       "nothing loaded")
-        if fmt:
-            click.echo(result.graph.serialize(format="turtle" if fmt == "ttl" else "nt"), nl=False)
-        items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
-        summary = f"meeting {result.meeting}, {items} items"
-        if dry_run:
-            click.echo(f"checked {file}: {summary} ({len(result.graph)} triples); nothing loaded", err=True)
-            return
-        graph = graph_for(file, settings)
-        triples = store.replace_graph(graph, result.graph, source=relative_source(file, settings),
-                                      sha256=sha256_of(file))
-    click.echo(f"loaded  {file} -> {graph} ({triples} triples; {summary})", err=bool(fmt))
+    _ingest_one(ctx, file, "agenda", dry_run, fmt, strict, body=body)
 
 
 @export.command("conceptlist")

@@ -17,8 +17,17 @@ from pathlib import Path
 from typing import IO, Literal
 
 from kg.config import Settings
+from kg.ingest import Prepared
 from kg.iris import Minter
-from kg.store.base import SYNTAX_BY_SUFFIX, ParseError, Provenance, Store, StoreError, sha256_of
+from kg.store.base import (
+    SYNTAX_BY_SUFFIX,
+    GraphInfo,
+    ParseError,
+    Provenance,
+    Store,
+    StoreError,
+    sha256_of,
+)
 
 Status = Literal["loaded", "skipped", "failed"]
 #: A progress hook: called with the file and its size; returns a callback taking bytes read.
@@ -180,21 +189,38 @@ def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha:
     return store.load_file(graph, path, syntax, settings.base, prov)
 
 
-def _ingest(store: Store, settings: Settings, path: Path, kind: str) -> tuple[object, list[str]]:
-    """Run a source's ingest; returns its rdflib graph and its warnings."""
+def prepare_source(store: Store, settings: Settings, path: Path, kind: str, **options: object) -> Prepared:
+    """Run a document's ingest (reading the store, never writing); raises ParseError when it is unusable."""
     if kind == "conceptlist":
-        from kg.ingest.conceptlist import read_conceptlist
-
-        result = read_conceptlist(path, settings)
+        from kg.ingest.conceptlist import prepare
     else:
-        from kg.ingest.agenda import known_labels, read_agenda
+        from kg.ingest.agenda import prepare  # type: ignore[assignment]
+    prepared = prepare(path, settings, store, **options)  # type: ignore[arg-type]
+    if prepared.errors:
+        raise ParseError(str(path), "; ".join(prepared.errors))
+    return prepared
 
-        result = read_agenda(path, settings, known=known_labels(store))
-    problems = [str(p) for p in getattr(result, "problems", []) or getattr(result, "warnings", [])]
-    errors = [str(p) for p in getattr(result, "errors", [])]
-    if errors:
-        raise ParseError(str(path), "; ".join(errors))
-    return result.graph, problems  # type: ignore[attr-defined]
+
+def target_graph(path: Path, settings: Settings, prepared: Prepared | None = None) -> str:
+    """The graph a source lands in: its document's identity where it has one, else its path."""
+    if prepared is not None and prepared.graph_path:
+        return Minter(settings.base_iri).graph(prepared.graph_path)
+    return graph_for(path, settings)
+
+
+def store_prepared(store: Store, settings: Settings, path: Path, prepared: Prepared, sha: str,
+                   graph: str | None = None, known: dict[str, GraphInfo] | None = None) -> LoadOutcome:
+    """Write a prepared document into its graph; warns when it replaces a version from another file."""
+    target = graph or target_graph(path, settings, prepared)
+    source = relative_source(path, settings)
+    outcome = LoadOutcome(path, target, "loaded", warnings=list(prepared.warnings))
+    previous = (known or {}).get(target) if known is not None else store.graph_info(target)
+    if previous is not None and previous.source and previous.source != source:
+        outcome.warnings.append(f"{path}: replaces {target}, which came from {previous.source} "
+                                f"(loaded {previous.loaded_at})")
+    outcome.triples = store.replace_graph(target, prepared.graph, source=source, sha256=sha)
+    outcome.message = prepared.summary
+    return outcome
 
 
 def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: str | None = None,
@@ -223,17 +249,17 @@ def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: s
         claimed[target] = path
         try:
             sha = source_sha256(path)
-            previous = known.get(target)
+            previous = known.get(target) if kind == "rdf" else _same_source(known, path, settings, sha)
             if not force and previous is not None and previous.sha256 == sha:
+                outcome.graph = previous.name
                 outcome.status, outcome.triples = "skipped", previous.triples
             elif kind == "rdf":
                 outcome.triples = load_rdf_file(store, settings, path, target, sha, progress)
                 outcome.status = "loaded"
             else:
-                content, outcome.warnings = _ingest(store, settings, path, kind)
-                outcome.triples = store.replace_graph(target, content,  # type: ignore[arg-type]
-                                                      source=relative_source(path, settings), sha256=sha)
-                outcome.status = "loaded"
+                prepared = prepare_source(store, settings, path, kind)
+                outcome = store_prepared(store, settings, path, prepared, sha, graph, known)
+                outcome.message = ""
         except (StoreError, OSError, UnicodeDecodeError) as exc:
             outcome.message = str(exc)
         except ValueError as exc:  # ingest modules report bad content as ValueError subclasses
@@ -242,6 +268,12 @@ def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: s
         if on_outcome is not None:
             on_outcome(outcome)
     return outcomes
+
+
+def _same_source(known: dict[str, GraphInfo], path: Path, settings: Settings, sha: str) -> GraphInfo | None:
+    """The graph an ingested document went into last time (found by its source and hash)."""
+    source = relative_source(path, settings)
+    return next((g for g in known.values() if g.source == source and g.sha256 == sha), None)
 
 
 def default_sources(settings: Settings) -> list[Path]:

@@ -370,10 +370,10 @@ def test_cli_skip_bad_rows_dry_run_and_format(cli, tmp_path: Path) -> None:
     assert "nothing loaded" in result.output and "row 3" in result.output
     turtle = Graph().parse(data=result.stdout, format="turtle")  # the SKOS alone goes to standard output
     assert {str(o) for o in turtle.objects(None, SKOS.prefLabel)} >= {"Ladepunkt"}
-    assert "graph/list" not in cli("graphs").output
+    assert "graph/conceptlists/" not in cli("graphs").output
     result = cli("ingest", "conceptlist", str(path), "--skip-bad-rows", "--scheme", "skip")
     assert result.exit_code == 0 and "1 concepts" in result.output
-    assert "graph/list" in cli("graphs").output
+    assert "graph/conceptlists/skip" in cli("graphs").output  # named by its scheme, not its file
 
 
 def test_cli_help() -> None:

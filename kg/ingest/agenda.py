@@ -20,20 +20,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from kg.config import Settings
+from kg.ingest import Prepared
 from kg.ingest.agenda_blocks import AgendaError, Document
 from kg.ingest.agenda_known import KnownIndex
 from kg.ingest.agenda_parse import parse_agenda
 from kg.ingest.agenda_rdf import build_graph
 from kg.iris import Minter
+from kg.namespaces import BESLUIT
 from kg.queries import get_query
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DOCX_SUFFIXES = frozenset({".docx"})
 
-__all__ = ["AgendaError", "AgendaResult", "known_labels", "read_agenda", "read_document"]
+__all__ = ["AgendaError", "AgendaResult", "known_labels", "prepare", "read_agenda", "read_document"]
 
 
 @dataclass
@@ -100,3 +102,24 @@ def read_agenda(path: Path, settings: Settings, known: Graph | None = None,
     warnings = [f"{document.unit} {w.line}: {w.message}" for w in ordered]
     return AgendaResult(built.graph, built.meeting, warnings, built.missing, built.unmatched_products,
                         built.unmatched_mentions)
+
+
+def prepare(path: Path, settings: Settings, store: object, body: str = "it-arkitekturraadet") -> Prepared:
+    """The write path's face of the agenda ingest: the agenda's graph, named by its meeting.
+
+    A meeting is its body and date, so a corrected agenda saved under another name, or the same
+    file read from another folder, replaces the same graph.
+    """
+    result = read_agenda(path, settings, known=known_labels(store), body=body)
+    meeting_path = result.meeting.split("/id/meeting/", 1)[1]
+    notes = []
+    if result.missing:
+        notes.append(f"missing content: {', '.join(result.missing)}")
+    if result.unmatched_products:
+        notes.append(f"products not in the catalogue: {'; '.join(result.unmatched_products)}")
+    if result.unmatched_mentions:
+        notes.append(f"abbreviations no known resource has: {', '.join(result.unmatched_mentions)}")
+    items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
+    warnings = [f"{path}: {w}" for w in result.warnings]
+    return Prepared(result.graph, f"agendas/{meeting_path}", warnings=warnings, notes=notes,
+                    summary=f"meeting {result.meeting}, {items} items")

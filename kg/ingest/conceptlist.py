@@ -29,6 +29,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.config import Settings
+from kg.ingest import Prepared
 from kg.iris import Minter, slugify
 from kg.namespaces import ADMS, CV, MDL, bind_all
 
@@ -533,3 +534,27 @@ __all__ = [
     "BY_KEY", "COLUMNS", "Column", "ConceptListError", "ConceptListResult", "Problem", "danish_key",
     "is_iri", "read_conceptlist", "read_sidecar", "read_table", "sidecar_path", "split_cell",
 ]
+
+
+def prepare(path: Path, settings: Settings, store: object, scheme: str | None = None,
+            skip_bad_rows: bool = False) -> Prepared:
+    """The write path's face of the concept-list ingest: the list's SKOS, named by its scheme.
+
+    A concept list is its scheme, so an edited list read from any folder replaces the same graph.
+    """
+    result = read_conceptlist(path, settings, scheme=scheme, skip_bad_rows=skip_bad_rows)
+    summary = f"{result.concepts} concepts in scheme {result.scheme_iri}"
+    if result.skipped_rows:
+        summary += f", {len(result.skipped_rows)} bad row(s) skipped"
+    return Prepared(result.graph, f"conceptlists/{result.scheme}",
+                    warnings=[f"{path}: {p}" for p in result.warnings],
+                    errors=_load_errors(result), summary=summary)
+
+
+def _load_errors(result: ConceptListResult) -> list[str]:
+    """Bad rows keep the whole list out: each one, then what to do."""
+    if not result.errors:
+        return []
+    rows = len({p.row for p in result.errors})
+    return [*map(str, result.errors),
+            f"{rows} bad row(s); nothing loaded (fix them, or load the rest with --skip-bad-rows)"]
