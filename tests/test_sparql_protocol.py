@@ -15,7 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from kg.config import Settings
 from kg.sparql import conneg, lexer
-from kg.sparql.protocol import ProtocolError, parse_query, parse_update
+from kg.sparql.protocol import ProtocolError, check_query_safety, parse_query, parse_update
 from kg.store import Store
 from webapp import create_app
 
@@ -360,3 +360,47 @@ def test_example_systems_breaking_cpr_rules(client: FlaskClient) -> None:
         "eksempelsystem-b": {"exchanges person references with a system keyed differently"},
         "eksempelsystem-c": {"exchanges person references with a system keyed differently"},
     }
+
+
+# -- the tokenizer follows the grammar's terminals ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    r"PREFIX ex: <http://e/> SELECT * WHERE { VALUES ?v { ex:a\' } SERVICE <http://x/> { ?s ?p ?o } }",
+    r"PREFIX ex: <http://e/> SELECT * WHERE { VALUES ?v { ex:a\# } SERVICE <http://x/> { ?s ?p ?o } }",
+    r"PREFIX ex: <http://e/> SELECT * WHERE { VALUES ?v { ex:a%23 } SERVICE <http://x/> { ?s ?p ?o } }",
+    r"SELECT * WHERE { ?s ?p 'a\'' SERVICE <http://x/> { ?s ?p ?o } }",
+    r'SELECT * WHERE { ?s ?p """a""b""" SERVICE <http://x/> { ?s ?p ?o } }',
+    r"SELECT * WHERE { ?s ?p <http://x\u003E> SERVICE <http://x/> { ?s ?p ?o } }",
+])
+def test_service_after_escapes_is_still_a_keyword(text: str) -> None:
+    assert "SERVICE" in lexer.analyse(text).keywords
+
+
+def test_prefixed_names_with_escapes_are_one_token() -> None:
+    tokens = list(lexer.tokenize(r"ex:a\'b\#c%41.d ex:"))
+    assert [(t.kind, t.text) for t in tokens] == [("pname", r"ex:a\'b\#c%41.d"), ("pname", "ex:")]
+
+
+@pytest.mark.parametrize("text", ["SELECT * { ?s ?p 'open }", "SELECT * { ?s ?p ?o } \\",
+                                  "SELECT * { ?s ?p ~ }"])
+def test_what_is_not_sparqls_tokens_is_refused_with_its_place(text: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        check_query_safety(text)
+    assert caught.value.status == 400 and "line 1, column" in caught.value.message
+
+
+@pytest.mark.parametrize(("text", "limit"), [
+    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "nesting depth"),
+    (r"PREFIX ex: <http://e/> SELECT * WHERE { VALUES ?v { ex:a\' } " + "{" * 5000 + "}" * 5000 + " }",
+     "nesting depth"),
+    ("SELECT * WHERE { " + " UNION ".join(["{?s ?p ?o}"] * 10000) + " }", "operator count"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * 100000) + " > 0) }", "operator count"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + " && ".join(["?o"] * 50000) + ") }", "operator count"),
+    ("SELECT * WHERE { ?s " + "/".join(["<http://p>"] * 50000) + " ?o }", "operator count"),
+    ("SELECT * WHERE { ?s ?p ?o " + " ".join(["MINUS {?s ?p ?o}"] * 4000) + " }", "operator count"),
+    ("SELECT * WHERE { ?s ?p ?o } # " + "x" * 2_000_000, "query size"),
+])
+def test_limits_are_named_and_cannot_be_escaped_around(text: str, limit: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        check_query_safety(text)
+    assert caught.value.status == 400 and f"limit: {limit}" in caught.value.message

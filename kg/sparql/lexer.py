@@ -1,12 +1,19 @@
-"""A small SPARQL tokenizer, enough to reason about a query before any engine sees it.
+"""A SPARQL 1.1 tokenizer that follows the grammar's terminals exactly, for checks before any engine runs.
 
 The endpoint must know a request's form (query or update, SELECT or CONSTRUCT),
-refuse ``SERVICE`` and ``LOAD`` whatever the back end would do with them, and add
-the Protocol's ``using-graph-uri`` to an update's ``WHERE``.  Doing that with
-regular expressions over the raw text is fooled by keywords inside strings, IRIs
-and comments; a tokenizer that knows those four things is not, and it is far
-cheaper than a full parse (the engine parses again anyway and reports syntax
-errors with positions).
+refuse ``SERVICE`` and ``LOAD``, bound what a request may ask of the engine, and add
+the Protocol's ``using-graph-uri`` to an update's ``WHERE``.  A check that reads the
+text differently from the engine can be walked around (a prefixed name ending in the
+escape ``\\'`` once made the rest of a query look like a string here while the engine
+ran the ``SERVICE`` after it), so the tokens are the grammar's own (SPARQL 1.1,
+section 19.8): IRIs with their ``\\u`` escapes, prefixed names with ``PN_LOCAL_ESC``
+and ``%`` escapes, the four string forms with ``ECHAR``/``UCHAR``, comments, blank
+node labels, variables, language tags and numbers.  Anything else that is not one
+of the grammar's punctuation marks is refused before the engine sees it: a text this
+tokenizer cannot read is not SPARQL, so nothing the engine runs was hidden from it.
+
+This is one of two defences: query processes also run where they cannot reach the
+network at all (``docs/deploy.md``).
 """
 
 from __future__ import annotations
@@ -15,20 +22,37 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Order matters: comments, strings and IRIs swallow anything that looks like a keyword inside them.
+_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+                  "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"""\\[tbnrf\\"']"""
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+
+# Order matters: long strings before short ones, prefixed names before bare keywords, numbers before '.'.
 _TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
+    rf"""
+    (?P<ws>[ \t\r\n]+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<name>(?:[^\W\d]|_)[\w.\-\u00b7]*(?::[\w.\-:%\\]*)?|:[\w.\-:%\\]*)
-  | (?P<punct>[{}()\[\];,.])
-  | (?P<other>\S)
+  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
+             | \"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
+             | '(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'
+             | "(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*")
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<var>[?$]{_VARNAME})
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<name>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+  | (?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\];,.=<>!+\-*/^|?])
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -36,11 +60,22 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                              "WITH"})
+#: Tokens that make the engine build one more node of an operator chain (expressions, paths, groups).
+OPERATOR_PUNCT = frozenset({"&&", "||", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!"})
+OPERATOR_KEYWORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "FILTER", "BIND", "EXISTS", "IN", "SELECT"})
+
+
+class LexError(ValueError):
+    """The text is not made of SPARQL's tokens; ``line`` and ``column`` say where (1-based)."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(f"{message} at line {line}, column {column}")
+        self.line, self.column = line, column
 
 
 @dataclass(frozen=True)
 class Token:
-    """One token: ``kind`` is ws/comment/string/iri/var/name/punct/other; ``depth`` counts open braces."""
+    """One token: ``kind`` is string/iri/var/bnode/pname/name/langtag/number/punct (``depth``: braces)."""
 
     kind: str
     text: str
@@ -50,35 +85,50 @@ class Token:
 
     @property
     def keyword(self) -> str | None:
-        """The upper-cased keyword this token is, if it is a bare name (no prefix colon)."""
-        if self.kind == "name" and ":" not in self.text:
-            return self.text.upper()
-        return None
+        """The upper-cased keyword this token is, if it is a bare name."""
+        return self.text.upper() if self.kind == "name" else None
+
+
+def _where(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
 def unescape_codepoints(text: str) -> str:
-    """Apply SPARQL's ``\\uXXXX`` escapes, which the grammar says happen before parsing.
+    """Apply ``\\uXXXX``/``\\UXXXXXXXX`` escapes everywhere (the SPARQL 1.1 text's reading of them).
 
-    Some engines honour them anywhere in a query, so safety checks look at the
-    unescaped text: ``\\u0053ERVICE`` must not slip past a check for ``SERVICE``.
+    Oxigraph applies them only inside IRIs and strings; the checks look at both readings, so an
+    engine that followed the specification's wording could not be walked around either.
     """
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _ESCAPE.sub(replace, text)
 
 
-def tokenize(text: str) -> Iterator[Token]:
-    """Significant tokens (no whitespace or comments), each with its brace depth."""
+def tokenize(text: str, strict: bool = True) -> Iterator[Token]:
+    """Significant tokens (no whitespace or comments), each with its brace depth.
+
+    ``strict``: a character that starts no token raises :class:`LexError`; otherwise the rest
+    of the text becomes one ``other`` token (used on the unescaped reading only).
+    """
     depth = 0
     pos = 0
-    while pos < len(text):
+    length = len(text)
+    while pos < length:
         match = _TOKEN.match(text, pos)
-        if match is None:  # pragma: no cover - the last alternative matches any character
-            break
+        if match is None:
+            if strict:
+                line, column = _where(text, pos)
+                char = text[pos]
+                what = "an unterminated string" if char in "'\"" else \
+                    "an unterminated IRI" if char == "<" else f"the character {char!r}"
+                raise LexError(f"not SPARQL: {what}", line, column)
+            yield Token("other", text[pos:], pos, length, depth)
+            return
         kind = match.lastgroup or "other"
         value = match.group()
-        if kind == "other" and value in "'\"":
-            # An unterminated string: the rest is one token, so nothing in it counts as a keyword.
-            yield Token("string", text[pos:], pos, len(text), depth)
-            return
         if kind not in ("ws", "comment"):
             if value == "}":
                 depth = max(depth - 1, 0)
@@ -88,28 +138,47 @@ def tokenize(text: str) -> Iterator[Token]:
         pos = match.end()
 
 
-def keywords(text: str) -> set[str]:
-    """Every bare keyword in a query or update (after codepoint escapes)."""
-    return {t.keyword for t in tokenize(unescape_codepoints(text)) if t.keyword}
+@dataclass(frozen=True)
+class Analysis:
+    """What a request asks of the engine, read before it runs."""
+
+    #: ``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE``, ``UPDATE``, or None when it is neither.
+    form: str | None
+    #: Every bare keyword (upper case), in both readings of the text.
+    keywords: frozenset[str]
+    #: Deepest nesting of ``{ ( [``.
+    depth: int
+    #: Operators and group-building keywords (what the engine's recursive evaluation grows with).
+    operators: int
+    #: Significant tokens.
+    tokens: int
 
 
-def has_keyword(text: str, word: str) -> bool:
-    """Whether ``word`` (upper case) is a keyword of the text; tokenizes only if the letters occur at all."""
-    text = unescape_codepoints(text) if "\\u" in text or "\\U" in text else text
-    if word.lower() not in text.lower():
-        return False  # the common case, answered without tokenizing
-    return any(t.keyword == word for t in tokenize(text))
+def analyse(text: str) -> Analysis:
+    """Tokenize a query or update (raising :class:`LexError` if it is not SPARQL's tokens) and measure it."""
+    raw = list(tokenize(text))
+    keywords = {t.keyword for t in raw if t.keyword}
+    if "\\u" in text or "\\U" in text:  # the other reading of codepoint escapes
+        keywords |= {t.keyword for t in tokenize(unescape_codepoints(text), strict=False) if t.keyword}
+    depth = deepest = operators = 0
+    for token in raw:
+        if token.kind == "punct":
+            if token.text in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.text in "})]":
+                depth -= 1
+            elif token.text in OPERATOR_PUNCT:
+                operators += 1
+        elif token.kind == "name" and token.text.upper() in OPERATOR_KEYWORDS:
+            operators += 1
+    return Analysis(_form(raw), frozenset(keywords), deepest, operators, len(raw))
 
 
-def operation_form(text: str) -> str | None:
-    """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else None.
-
-    The form is the first keyword after the prologue (``BASE``/``PREFIX`` and
-    their arguments).
-    """
-    for token in tokenize(unescape_codepoints(text)):
+def _form(tokens: list[Token]) -> str | None:
+    for token in tokens:
         word = token.keyword
-        if word in ("BASE", "PREFIX") or token.kind in ("iri",) or (token.kind == "name" and not word):
+        if word in ("BASE", "PREFIX") or token.kind in ("iri", "pname"):
             continue
         if word in QUERY_FORMS:
             return word
@@ -119,11 +188,32 @@ def operation_form(text: str) -> str | None:
     return None
 
 
+def keywords(text: str) -> set[str]:
+    """Every bare keyword in a query or update (both readings of codepoint escapes; never raises)."""
+    found = {t.keyword for t in tokenize(text, strict=False) if t.keyword}
+    if "\\u" in text or "\\U" in text:
+        found |= {t.keyword for t in tokenize(unescape_codepoints(text), strict=False) if t.keyword}
+    return found  # type: ignore[return-value]
+
+
+def has_keyword(text: str, word: str) -> bool:
+    """Whether ``word`` (upper case) is a keyword of the text."""
+    return word in keywords(text)
+
+
+def operation_form(text: str) -> str | None:
+    """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else None.
+
+    The form is the first keyword after the prologue (``BASE``/``PREFIX`` and their arguments).
+    """
+    return _form(list(tokenize(text)))
+
+
 def has_dataset_clause(text: str) -> bool:
     """Whether a query names its own dataset (``FROM``/``FROM NAMED``, only legal outside braces)."""
-    if "from" not in text.lower() and "\\u" not in text and "\\U" not in text:
+    if "from" not in text.lower():
         return False
-    return any(t.keyword == "FROM" and t.depth == 0 for t in tokenize(unescape_codepoints(text)))
+    return any(t.keyword == "FROM" and t.depth == 0 for t in tokenize(text))
 
 
 def has_using_or_with(text: str) -> bool:
