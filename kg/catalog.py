@@ -28,6 +28,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import math
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,10 +39,13 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg import graphs
+from kg.config import Settings
 from kg.iris import Minter
 from kg.namespaces import DCTERMS, HYDRA, KG, PREFIXES, RDF, VOID, XSD
-from kg.queries import get_query, iri, render
-from kg.store.base import Provenance, Store
+from kg.publication import Publication
+from kg.queries import iri, render
+from kg.store.base import Store
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -144,6 +149,13 @@ def _unpublished(base_iri: str) -> str:
     return ", ".join(iri(base_iri + suffix) for suffix in _UNPUBLISHED)
 
 
+def _bookkeeping(base_iri: str) -> str:
+    """kg's own graphs (PROV, validation, quality, the index, VoID) as a SPARQL list: not counted by VoID."""
+    names = [f"{base_iri}/graph/meta", *(graphs.derived_graph(base_iri, n)
+                                          for n in ("validation", "quality", "catalog-index", "void"))]
+    return ", ".join(iri(n) for n in names)
+
+
 def fingerprint(store: Store) -> tuple[str, str | None]:
     """A hash of the state of the graphs the index is built from, and their latest load time.
 
@@ -219,17 +231,13 @@ def refresh_index(store: Store) -> IndexInfo:
     """
     base = store.base_iri
     index = index_graph(base)
-    print_, latest = fingerprint(store)
     rows = store.select(render("catalog/items", unpublished=_unpublished(base)))
     items = sorted(
         ((_sort_key(str(r.get("recmod") or ""), str(r.get("dsmod") or "")), str(r["item"])) for r in rows),
     )
-    built = Provenance.now().loaded_at
     lines = [
         f"{_nt(index)} {_nt(str(RDF.type))} {_nt(str(KG.CatalogIndex))} .",
         f"{_nt(index)} {_nt(str(KG.totalItems))} {_lit(str(len(items)), str(XSD.integer))} .",
-        f"{_nt(index)} {_nt(str(KG.sourceFingerprint))} {_lit(print_)} .",
-        f"{_nt(index)} {_nt(str(DCTERMS.modified))} {_lit(built, str(XSD.dateTime))} .",
     ]
     for n, (key, item) in enumerate(items, start=1):
         pos = _nt(_position(index, n))
@@ -243,14 +251,14 @@ def refresh_index(store: Store) -> IndexInfo:
         lines.append(f"{node} {_nt(str(KG.catalogResource))} {_nt(catalog)} .")
         lines.extend(f"{node} {_nt(str(KG.headerPredicate))} {_nt(p)} ." for p in sorted(predicates))
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    store.replace_graph_data(index, data, "ntriples", base + "/", Provenance.now("kg catalog index"))
-    _write_void(store, latest)
-    info = IndexInfo(len(items), print_, built)
+    store.replace_if_changed(index, data, "kg catalog index")
+    _write_void(store)
+    info = IndexInfo(len(items), store.version(), "")
     _CACHE[_cache_key(store)] = info
     return info
 
 
-def _write_void(store: Store, latest: str | None) -> None:
+def _write_void(store: Store) -> None:
     """The VoID description of the whole dataset: endpoints, dumps, size, class partitions."""
     base = store.base_iri
     ds = _nt(void_dataset(base))
@@ -266,9 +274,7 @@ def _write_void(store: Store, latest: str | None) -> None:
         f"{ds} {_nt(str(VOID.feature))} {_nt('http://www.w3.org/ns/formats/N-Quads')} .",
         f"{ds} {_nt(str(DCTERMS.hasPart))} {_nt(base + '/catalog')} .",
     ]
-    if latest:
-        lines.append(f"{ds} {_nt(str(DCTERMS.modified))} {_lit(latest, str(XSD.dateTime))} .")
-    rows = store.select(get_query("catalog/void-classes"))
+    rows = store.select(render("catalog/void-classes", unpublished=_bookkeeping(base)))
     examples_added = 0
     for row in sorted(rows, key=lambda r: str(r["class"])):
         cls = str(row["class"])
@@ -281,7 +287,7 @@ def _write_void(store: Store, latest: str | None) -> None:
             lines.append(f"{ds} {_nt(str(VOID.exampleResource))} {_nt(example)} .")
             examples_added += 1
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    store.replace_graph_data(void_graph(base), data, "ntriples", base + "/", Provenance.now("kg void"))
+    store.replace_if_changed(void_graph(base), data, "kg void")
 
 
 _CACHE: dict[tuple[int, str], IndexInfo] = {}
@@ -298,20 +304,23 @@ def index_info(store: Store) -> IndexInfo | None:
     if not rows:
         return None
     row = rows[0]
-    return IndexInfo(int(str(row["total"])), str(row["fingerprint"]), str(row["built"]))
+    return IndexInfo(int(str(row["total"])), store.version(), "")
 
 
 def ensure_index(store: Store) -> tuple[IndexInfo, str | None]:
-    """The current index (rebuilt if the store changed since it was built) and the store's last load."""
-    current, latest = fingerprint(store)
+    """The index the pipeline built and the store's last load (requests never build it).
+
+    Raises :class:`CatalogError` (503) before the pipeline has built one.
+    """
+    current = store.version()
+    _, latest = fingerprint(store)
     cached = _CACHE.get(_cache_key(store))
     if cached is not None and cached.fingerprint == current:
         return cached, latest
+    info = index_info(store)
+    if info is None:
+        raise CatalogError(503, "the catalogue is being prepared; try again shortly")
     with _LOCK:
-        info = index_info(store)
-        if info is None or info.fingerprint != current:
-            info = refresh_index(store)
-            current, latest = fingerprint(store)
         _CACHE[_cache_key(store)] = info
     return info, latest
 
@@ -488,6 +497,10 @@ def void_document(store: Store, fmt: Format) -> Document:
     _, latest = ensure_index(store)
     result = store.execute(render("catalog/void", graph=iri(void_graph(store.base_iri))))
     triples = list(ox.parse(result.serialize("application/n-triples"), format=ox.RdfFormat.N_TRIPLES))
+    if latest:  # when the sources last changed (kept out of the stored graph, which depends on content only)
+        triples.append(ox.Triple(ox.NamedNode(void_dataset(store.base_iri)),
+                                 ox.NamedNode(str(DCTERMS.modified)),
+                                 ox.Literal(latest, datatype=ox.NamedNode(str(XSD.dateTime)))))
     return _document(triples, fmt, latest)  # type: ignore[arg-type]
 
 
@@ -497,20 +510,43 @@ def write_dump(store: Store, output: IO[bytes]) -> int:
         return store.dump(zipped, "nquads")  # type: ignore[arg-type]
 
 
-def dump_file(store: Store, folder: Path) -> tuple[Path, str | None]:
-    """The gzipped dump for the store's current state, written once per state into ``folder``."""
-    state, latest = fingerprint(store)
-    path = folder / f"kg-dump-{state[:20]}.nq.gz"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        with partial.open("wb") as handle:
-            write_dump(store, handle)
-        partial.replace(path)
-        for old in folder.glob("kg-dump-*.nq.gz"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    return path, latest
+def dump_folder(settings: Settings, store: Store) -> Path:
+    """Where the published dump lives: beside the store (in the temporary folder for a store in memory)."""
+    if settings.store == "memory":
+        return Path(tempfile.gettempdir()) / f"kg-dumps-{os.getpid()}-{id(store):x}"
+    folder = settings.store_path
+    return folder.with_name(folder.name + "-dumps")
+
+
+def publish_dump(store: Store, publication: Publication, settings: Settings) -> int:
+    """Write the gzipped dump of the store's current state and publish where it is (a pipeline step)."""
+    folder = dump_folder(settings, store)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f"kg-dump-{os.getpid()}.partial"
+    digest = hashlib.sha256()
+    with partial.open("wb") as handle:
+        quads = write_dump(store, handle)
+    with partial.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    path = folder / f"kg-dump-{digest.hexdigest()[:20]}.nq.gz"
+    partial.replace(path)
+    _, latest = fingerprint(store)
+    publication.set_value("dump", {"path": str(path.resolve()), "etag": path.stem, "quads": quads,
+                                   "modified": latest})
+    for old in folder.glob("kg-dump-*.nq.gz"):
+        if old != path:
+            old.unlink(missing_ok=True)  # a download in progress keeps reading its open file
+    return quads
+
+
+def published_dump(publication: Publication) -> tuple[Path, str] | None:
+    """The current dump's file and ETag, or None before the pipeline has written one."""
+    value = publication.value("dump")
+    if not isinstance(value, dict):
+        return None
+    path = Path(value["path"])
+    return (path, str(value["etag"])) if path.is_file() else None
 
 
 def iter_pages(store: Store, fmt: Format, page_url: Callable[[int], str],
@@ -525,7 +561,8 @@ def iter_pages(store: Store, fmt: Format, page_url: Callable[[int], str],
 
 __all__ = [
     "DEFAULT_PER_PAGE", "FORMATS", "MAX_PER_PAGE", "MEDIA_TYPES", "CatalogError", "Document", "Format",
-    "IndexInfo", "Paging", "catalog_page", "dump_file", "ensure_index", "fingerprint", "index_graph",
-    "item_document", "iter_pages", "parse_instant", "refresh_index", "serialize", "void_document",
+    "IndexInfo", "Paging", "catalog_page", "ensure_index", "fingerprint", "index_graph",
+    "item_document", "iter_pages", "parse_instant", "publish_dump", "published_dump", "refresh_index",
+    "serialize", "void_document",
     "void_graph", "write_dump",
 ]

@@ -49,6 +49,19 @@ def _store(ctx: click.Context) -> Iterator[Any]:
         store.close()
 
 
+@contextlib.contextmanager
+def _writer(ctx: click.Context) -> Iterator[Any]:
+    """The write path over the configured store; its derivation runs before each command returns."""
+    from kg.write import Writer
+
+    with _store(ctx) as store:
+        writer = Writer(store, _settings(ctx), report=click.echo)
+        try:
+            yield writer
+        finally:
+            writer.publication.close()
+
+
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--store", "store_kind", type=click.Choice(["embedded", "memory", "remote"]),
@@ -99,7 +112,7 @@ def _progress_factory() -> Callable[[Path, int], Callable[[int], None]] | None:
 
 def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, force: bool = False) -> int:
     """Load and print one line per source; returns the number of failures."""
-    from kg.loading import LoadOutcome, load_paths
+    from kg.loading import LoadOutcome
 
     def show(outcome: LoadOutcome) -> None:
         name = outcome.path.as_posix()
@@ -112,15 +125,8 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
         for warning in outcome.warnings:
             click.echo(click.style("warning ", fg="yellow") + warning, err=True)
 
-    from kg.pipeline import refresh_derived, watch_load
-
-    with _store(ctx) as store:
-        before = watch_load(store, _settings(ctx), paths, graph)   # lets the quality refresh be incremental
-        outcomes = load_paths(store, _settings(ctx), paths, graph=graph, force=force,
-                              progress=_progress_factory(), on_outcome=show)
-        if any(o.status == "loaded" for o in outcomes):
-            refresh_derived(store, _settings(ctx), report=click.echo, before=before,
-                            loaded=[o.graph for o in outcomes if o.status == "loaded"])
+    with _writer(ctx) as writer:
+        outcomes = writer.load(paths, graph=graph, force=force, progress=_progress_factory(), on_outcome=show)
     return sum(o.status == "failed" for o in outcomes)
 
 
@@ -173,8 +179,8 @@ def graphs(ctx: click.Context) -> None:
 @click.pass_context
 def drop(ctx: click.Context, graph: str) -> None:
     """Drop a named graph and its PROV record."""
-    with _store(ctx) as store:
-        if not store.drop_graph(graph):
+    with _writer(ctx) as writer:
+        if not writer.drop(graph):
             raise click.ClickException(f"no graph named {graph}")
     click.echo(f"dropped {graph}")
 
@@ -275,10 +281,10 @@ def dump(ctx: click.Context, output: Path, fmt: str) -> None:
 def restore(ctx: click.Context, source: Path, fmt: str | None, yes: bool) -> None:
     """Replace the store's whole content with a dump made by `kg dump`."""
     syntax = fmt or ("trig" if source.suffix.lower() == ".trig" else "nquads")
-    with _store(ctx) as store:
-        if store.graphs() and not yes:
+    with _writer(ctx) as writer:
+        if writer.store.graphs() and not yes:
             click.confirm("The store is not empty; replace everything in it?", abort=True)
-        count = store.restore(source, syntax)  # type: ignore[arg-type]
+        count = writer.restore(source, syntax)
     click.echo(f"restored {count} quads from {source}")
 
 
@@ -290,8 +296,8 @@ def recover(ctx: click.Context) -> None:
     The embedded store does this each time it opens.  A remote store does not (another
     kg process may be loading into it at that moment): run this when none is.
     """
-    with _store(ctx) as store:
-        dropped = store.recover()
+    with _writer(ctx) as writer:
+        dropped = writer.recover()
     for graph in dropped:
         click.echo(f"removed {graph}")
     click.echo(f"{len(dropped)} hidden graphs removed" if dropped else "nothing to recover")
@@ -318,11 +324,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool)
             failures = _run_load(ctx, default_sources(settings))
             if failures:
                 raise click.ClickException(f"{failures} source(s) failed to load")
-    if settings.store != "remote":
-        from kg.pipeline import ensure_search
-
-        with _store(ctx) as store:  # the first search after start should not build the index
-            ensure_search(store, settings)
     from webapp.server import run_server
 
     run_server(settings, host=host, port=port, threads=threads)
@@ -347,13 +348,14 @@ def quality_command(ctx: click.Context, check_urls: bool, no_validate: bool, wor
     after every load.
     """
     from kg import quality
-    from kg.catalog import refresh_index
+    from kg.derive.change import Change
 
-    with _store(ctx) as store:
+    with _writer(ctx) as writer:
+        store = writer.store
         results = quality.run(store, _settings(ctx), check=check_urls, validate=not no_validate,
                               workers=workers, timeout=timeout)
         problems = quality.check_annotations(store)
-        refresh_index(store)
+        writer.derive(Change.of([quality.quality_graph(store.base_iri)]))  # pages, search … follow
     ratings: dict[str, int] = {}
     for q in results.values():
         ratings[q.rating] = ratings.get(q.rating, 0) + 1
@@ -446,10 +448,12 @@ def _validation_progress() -> Callable[[int, int], None] | None:
 @click.pass_context
 def infer_command(ctx: click.Context) -> None:
     """Compute the OWL RL closure of the ontologies and data into the inferred graph."""
+    from kg.derive.change import Change
     from kg.reason import infer
 
-    with _store(ctx) as store:
-        outcome = infer(store, _settings(ctx))
+    with _writer(ctx) as writer:
+        outcome = infer(writer.store, _settings(ctx))
+        writer.derive(Change.of([outcome.graph]))  # what reads inferences follows
     click.echo(f"inferred {outcome.triples} triples into {outcome.graph} "
                f"from {outcome.input_triples} asserted ({outcome.seconds:.1f} s)")
 
@@ -471,13 +475,13 @@ def export() -> None:
 def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: str | None, strict: bool,
                 **options: object) -> None:
     """Read one document through its ingest, report, and (unless a dry run) load it into its graph."""
-    from kg.loading import prepare_source, store_prepared, target_graph
+    from kg.loading import target_graph
     from kg.store.base import ParseError, sha256_of
 
     settings = _settings(ctx)
-    with _store(ctx) as store:
+    with _writer(ctx) as writer:
         try:
-            prepared = prepare_source(store, settings, file, kind, **options)
+            prepared = writer.prepare(file, kind, **options)
         except ParseError as exc:
             raise click.ClickException(str(exc)) from None
         except ValueError as exc:  # the ingest modules' own errors name what is wrong
@@ -500,19 +504,11 @@ def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: s
             click.echo(f"checked {file}: {prepared.summary} ({len(prepared.graph)} triples) -> {graph}; "
                        "nothing loaded", err=True)
             return
-        outcome = store_prepared(store, settings, file, prepared, sha256_of(file))
+        outcome = writer.store_prepared(file, prepared, sha256_of(file))
         for warning in outcome.warnings[len(prepared.warnings):]:
             click.echo(click.style("warning ", fg="yellow") + warning, err=True)
-        _refresh_after(store, settings, [outcome.graph])
     click.echo(f"loaded  {file} -> {outcome.graph} ({outcome.triples} triples; {prepared.summary})",
                err=bool(fmt))
-
-
-def _refresh_after(store: Any, settings: Settings, graphs: list[str]) -> None:
-    """After a write from the command line: the derived graphs, as after any load."""
-    from kg.pipeline import refresh_derived
-
-    refresh_derived(store, settings, report=click.echo, loaded=graphs)
 
 
 @ingest.command("conceptlist")

@@ -21,6 +21,7 @@ from kg.ingest import Prepared
 from kg.iris import Minter
 from kg.store.base import (
     SYNTAX_BY_SUFFIX,
+    GraphDiff,
     GraphInfo,
     ParseError,
     Provenance,
@@ -49,6 +50,8 @@ class LoadOutcome:
     triples: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: What the load changed in its graph (filled in by the store when the source was loaded).
+    diff: GraphDiff = field(default_factory=GraphDiff)
 
 
 def source_kind(path: Path) -> str | None:
@@ -169,7 +172,7 @@ def check_rdfxml(path: Path) -> None:
 
 
 def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha: str,
-                  progress: ProgressFactory | None = None) -> int:
+                  progress: ProgressFactory | None = None, diff: GraphDiff | None = None) -> int:
     """Replace ``graph`` with an RDF file's triples."""
     syntax = SYNTAX_BY_SUFFIX.get(path.suffix.lower())
     if syntax is None:
@@ -185,8 +188,8 @@ def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha:
         report = progress(path, size)
         with path.open("rb") as handle:
             reader = io.BufferedReader(_CountingReader(handle, report), buffer_size=1 << 20)
-            return store.load_file(graph, path, syntax, settings.base, prov, progress=reader)
-    return store.load_file(graph, path, syntax, settings.base, prov)
+            return store.load_file(graph, path, syntax, settings.base, prov, progress=reader, diff=diff)
+    return store.load_file(graph, path, syntax, settings.base, prov, diff=diff)
 
 
 def prepare_source(store: Store, settings: Settings, path: Path, kind: str, **options: object) -> Prepared:
@@ -218,7 +221,8 @@ def store_prepared(store: Store, settings: Settings, path: Path, prepared: Prepa
     if previous is not None and previous.source and previous.source != source:
         outcome.warnings.append(f"{path}: replaces {target}, which came from {previous.source} "
                                 f"(loaded {previous.loaded_at})")
-    outcome.triples = store.replace_graph(target, prepared.graph, source=source, sha256=sha)
+    outcome.triples = store.replace_graph(target, prepared.graph, source=source, sha256=sha,
+                                          diff=outcome.diff)
     outcome.message = prepared.summary
     return outcome
 
@@ -254,7 +258,7 @@ def load_paths(store: Store, settings: Settings, paths: Iterable[Path], graph: s
                 outcome.graph = previous.name
                 outcome.status, outcome.triples = "skipped", previous.triples
             elif kind == "rdf":
-                outcome.triples = load_rdf_file(store, settings, path, target, sha, progress)
+                outcome.triples = load_rdf_file(store, settings, path, target, sha, progress, outcome.diff)
                 outcome.status = "loaded"
             else:
                 prepared = prepare_source(store, settings, path, kind)

@@ -33,7 +33,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF, SKOS, XSD
@@ -42,10 +41,7 @@ from rdflib.term import Node
 from kg.iris import Minter
 from kg.namespaces import DQV, KG
 from kg.queries import get_query, iri, render
-from kg.store.base import Provenance, Store
-
-if TYPE_CHECKING:
-    from kg.quality_changes import Snapshot
+from kg.store.base import Store
 
 PV = "https://piveau.eu/ns/voc#"
 METRICS_FILE = Path("vocabularies") / "mqa-metrics.ttl"
@@ -75,8 +71,6 @@ URL_METRICS = {_DCAT + "accessURL": "accessUrlStatusCode", _DCAT + "downloadURL"
 #: any other triple cannot change a measurement (see :mod:`kg.quality_changes`).
 INPUT_PREDICATES = frozenset({*DATASET_PRESENCE, _DCAT + "distribution", *DISTRIBUTION_PRESENCE, *URL_METRICS,
                               _DCT + "format", _DCAT + "mediaType", _DCT + "license", _DCT + "accessRights"})
-#: Graphs written after the quality graph or never read by it: left out of the store's fingerprint.
-_NOT_INPUTS = ("/graph/meta", "/graph/quality", "/graph/catalog-index", "/graph/void")
 #: VALUES blocks are sent in chunks of this many IRIs.
 CHUNK = 2000
 _EU = "http://publications.europa.eu/resource/authority/"
@@ -378,34 +372,8 @@ def run(store: Store, settings=None, check: bool = False, compliance: set[str] |
     url_status = (lambda urls: check_urls(urls, workers, timeout)) if check else None
     results = measure(store, vocabulary, compliance, url_status)
     data = to_ntriples(results, vocabulary, store.base_iri)
-    token = inputs_token(store, settings, compliance is not None, check)
-    store.replace_graph_data(quality_graph(store.base_iri), data, "ntriples", store.base_iri + "/",
-                             Provenance.now("kg quality", token))
+    store.replace_if_changed(quality_graph(store.base_iri), data, "kg quality")
     return results
-
-
-def store_fingerprint(store: Store) -> str:
-    """A hash of every graph's PROV record (name, size, source hash, load time), the quality graph
-    and the graphs written after it excepted: it changes whenever a graph is loaded or dropped."""
-    skip = {store.base_iri + suffix for suffix in _NOT_INPUTS}
-    digest = hashlib.sha256()
-    for info in store.graphs():
-        if info.name not in skip:
-            digest.update(f"{info.name}\t{info.triples}\t{info.sha256}\t{info.loaded_at}\n".encode())
-    return digest.hexdigest()
-
-
-def inputs_token(store: Store, settings, compliance: bool = False, urls: bool = False,  # type: ignore[no-untyped-def]
-                 fingerprint: str | None = None) -> str:
-    """What a quality graph was computed from, recorded as its PROV ``kg:sha256``: the store's
-    fingerprint, the metrics file (read from disk, not from the store) and whether SHACL
-    compliance and URLs were measured.  An incremental refresh trusts a quality graph only when
-    this matches the state just before the load it follows; otherwise it measures everything.
-    """
-    metrics = metrics_path(settings.data_dir if settings else None).read_bytes()
-    parts = [fingerprint or store_fingerprint(store), hashlib.sha256(metrics).hexdigest(),
-             f"compliance={int(compliance)}", f"urls={int(urls)}"]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def quality_graph(base_iri: str) -> str:
@@ -433,28 +401,3 @@ def check_annotations(store: Store) -> list[str]:
         if row.get("body") is None:
             problems.append(f"{where}: oa:hasBody with rdf:value (the description) is missing")
     return sorted(set(problems))
-
-
-def after_load(store: Store, settings, before: Snapshot | None = None,  # type: ignore[no-untyped-def]
-               changed: Collection[str] | None = None) -> dict[str, DatasetQuality]:
-    """What runs after every load that changed something: the quality graph, then the catalogue index.
-
-    With ``before`` (the quality's inputs in the loaded graphs, taken before the load) and
-    ``changed`` (the graphs the load replaced), only the datasets whose inputs changed are
-    measured again (:func:`kg.quality_changes.refresh`); the result is the graph a full run
-    would write.  Without them, everything is measured.  Returns the datasets measured.
-
-    No SHACL run and no URL checks here (they take minutes on large catalogues); ``kg quality``
-    adds both.  The catalogue index would heal itself on the next request, but building it
-    at load time keeps that first request fast.
-    """
-    from kg.catalog import refresh_index
-    from kg.quality_changes import refresh
-
-    results = None
-    if before is not None and changed is not None:
-        results = refresh(store, settings, before, changed)
-    if results is None:
-        results = run(store, settings, validate=False)
-    refresh_index(store)
-    return results

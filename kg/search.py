@@ -12,23 +12,18 @@ numbers), body text and the resource's kind for facets.  Requests only query it.
 * **Highlighted safely**: FTS5 marks hits with private-use characters, which are
   split into ``(text, is_hit)`` segments; templates escape the text and wrap hits
   in ``<mark>``, so data can never inject markup.
-* **Never stale**: the index stores a fingerprint of the graphs it was built from
-  (their PROV records, cheap to read); :func:`search_index` rebuilds it when the
-  store has changed (a load through the Graph Store endpoint, say).  The embedded
-  store's index is a file beside the store folder, built to a temporary file and
-  swapped in, so readers never see half an index.
+* **Built by the pipeline, read by requests**: :func:`refresh` is a step of the
+  derivation pipeline (:mod:`kg.derive`) and writes the index into the publication
+  (:mod:`kg.publication`) in one transaction, so readers see the old index or the new
+  one, never half of one; requests only query it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import sqlite3
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Literal
 
@@ -46,6 +41,7 @@ from kg.namespaces import (
     SCHEMA,
     SKOS,
 )
+from kg.publication import Publication
 from kg.queries import get_query, iri, render
 from kg.store.base import Store
 
@@ -65,11 +61,7 @@ _LABELS = {str(p): n for n, p in enumerate((SKOS.prefLabel, RDFS.label, DCTERMS.
                                             KG.proposalTitle))}
 _NAMES = frozenset(str(p) for p in (SKOS.altLabel, MDL.deprecatedLabel, SKOS.hiddenLabel, SKOS.notation,
                                     DCTERMS.identifier, KG.number, DCAT.keyword))
-#: Graphs whose changes do not change what search finds.
-_IGNORED = ("/graph/meta", "/graph/catalog-index", "/graph/void", "/graph/validation")
 _MAX_TERMS = 8
-#: The index layout; part of the fingerprint, so a file written by an older kg is rebuilt.
-SCHEMA = "kg-search-2"
 #: Above this many matches, ranking and exact facet counts would read them all; see SearchIndex.search.
 RANK_LIMIT = 2000
 
@@ -111,55 +103,11 @@ def match_expression(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def fingerprint(store: Store) -> str:
-    """A hash of the PROV records of the graphs search reads (cheap: no triple is read)."""
-    skip = {store.base_iri + s for s in _IGNORED}
-    digest = hashlib.sha256(SCHEMA.encode())  # an index file of an older layout counts as stale
-    for info in store.graphs():
-        if info.name not in skip:
-            digest.update(f"{info.name}\t{info.triples}\t{info.sha256}\t{info.loaded_at}\n".encode())
-    return digest.hexdigest()
-
-
 class SearchIndex:
-    """One FTS5 index (a file, or memory for an in-memory store), safe to share between threads."""
+    """The index in the publication: queried by requests, rewritten by :func:`refresh`."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._lock = threading.RLock()
-        self._db = self._open()
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False)
-        _create(db)
-        return db
-
-    def fingerprint(self) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        return None if row is None else str(row[0])
-
-    def rebuild(self, store: Store, print_: str | None = None) -> int:
-        """Read the store's texts and replace the index with them; returns the number of documents."""
-        print_ = print_ or fingerprint(store)
-        docs = collect(store)
-        if self.path is None:
-            db = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(_create(db), docs, print_)
-            with self._lock:
-                old, self._db = self._db, db
-            old.close()
-            return len(docs)
-        partial = self.path.with_name(self.path.name + f".{os.getpid()}.partial")
-        partial.unlink(missing_ok=True)
-        db = sqlite3.connect(str(partial))
-        _fill(_create(db), docs, print_)
-        db.close()
-        with self._lock:
-            self._db.close()
-            os.replace(partial, self.path)
-            self._db = self._open()
-        return len(docs)
+    def __init__(self, publication: Publication) -> None:
+        self.publication = publication
 
     def search(self, text: str, lang: str, kind: str | None = None, limit: int = 20,
                offset: int = 0) -> SearchResult:
@@ -181,34 +129,12 @@ class SearchIndex:
             names = f'({names}) AND kindtoken : "k{kind}"'
         else:
             expression_all = expression
-        kind_filter = ""
-        kind_args: list[object] = []
-        with self._lock:
-            total = self._count(expression, kind_filter, kind_args)
-            result.total = total
-            if self._count(expression_all, "", []) <= RANK_LIMIT:
-                facets = self._db.execute("SELECT kind, count(*) FROM docs WHERE docs MATCH ? GROUP BY kind",
-                                          (expression_all,)).fetchall()
-                result.facets = dict(sorted(facets, key=lambda kn: (-kn[1], kn[0])))
-            else:
-                sample = self._db.execute(
-                    "SELECT DISTINCT kind FROM (SELECT kind FROM docs WHERE docs MATCH ? LIMIT ?)",
-                    (expression_all, RANK_LIMIT)).fetchall()
-                result.facets = {k: None for (k,) in sorted(sample)}
-                if kind and kind not in result.facets:
-                    result.facets[kind] = None
-            if total <= RANK_LIMIT:
-                rows = self._page(expression, kind_filter, kind_args, text, lang, limit, offset, ranked=True)
-            else:
-                in_names = self._count(names, kind_filter, kind_args)
-                ranked = in_names <= RANK_LIMIT
-                rows = []
-                if offset < in_names:
-                    rows = self._page(names, kind_filter, kind_args, text, lang, limit, offset, ranked=ranked)
-                if len(rows) < limit:
-                    rest = f"({expression}) NOT ({names})"  # text-only hits
-                    rows += self._page(rest, kind_filter, kind_args, text, lang, limit - len(rows),
-                                       max(0, offset - in_names), ranked=False)
+        try:
+            with self.publication.connection() as db:
+                rows = _Lookup(db).run(result, text, lang, kind, limit, offset, expression, expression_all,
+                                       names)
+        except (sqlite3.OperationalError, FileNotFoundError):  # nothing indexed yet
+            return result
         for iri_, kind_, label, other, body, names_ in rows:
             shown = label or other or iri_
             snippet = body if HIT_START in body else (names_ if HIT_START in names_ else body)
@@ -216,46 +142,67 @@ class SearchIndex:
                                    fallback=not label and bool(other)))
         return result
 
-    def _count(self, expression: str, kind_filter: str, kind_args: list[object]) -> int:
-        row = self._db.execute(f"SELECT count(*) FROM docs WHERE docs MATCH ?{kind_filter}",
-                               [expression, *kind_args]).fetchone()
+
+Row = tuple[str, str, str, str, str, str]
+
+
+class _Lookup:
+    """The queries of one search, on one connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def run(self, result: SearchResult, text: str, lang: str, kind: str | None, limit: int, offset: int,
+            expression: str, expression_all: str, names: str) -> list[Row]:
+        total = self.count(expression)
+        result.total = total
+        if self.count(expression_all) <= RANK_LIMIT:
+            facets = self.db.execute("SELECT kind, count(*) FROM search_docs WHERE search_docs MATCH ? "
+                                     "GROUP BY kind", (expression_all,)).fetchall()
+            result.facets = dict(sorted(facets, key=lambda kn: (-kn[1], kn[0])))
+        else:
+            sample = self.db.execute("SELECT DISTINCT kind FROM (SELECT kind FROM search_docs "
+                                     "WHERE search_docs MATCH ? LIMIT ?)",
+                                     (expression_all, RANK_LIMIT)).fetchall()
+            result.facets = {k: None for (k,) in sorted(sample)}
+            if kind and kind not in result.facets:
+                result.facets[kind] = None
+        if total <= RANK_LIMIT:
+            return self.page(expression, text, lang, limit, offset, ranked=True)
+        in_names = self.count(names)
+        rows: list[Row] = []
+        if offset < in_names:
+            rows = self.page(names, text, lang, limit, offset, ranked=in_names <= RANK_LIMIT)
+        if len(rows) < limit:
+            rest = f"({expression}) NOT ({names})"  # text-only hits
+            rows += self.page(rest, text, lang, limit - len(rows), max(0, offset - in_names), ranked=False)
+        return rows
+
+    def count(self, expression: str) -> int:
+        row = self.db.execute("SELECT count(*) FROM search_docs WHERE search_docs MATCH ?",
+                              [expression]).fetchone()
         return int(row[0])
 
-    def _page(self, expression: str, kind_filter: str, kind_args: list[object], text: str, lang: str,
-              limit: int, offset: int, ranked: bool) -> list[tuple[str, str, str, str, str, str]]:
+    def page(self, expression: str, text: str, lang: str, limit: int, offset: int, ranked: bool) -> list[Row]:
         label_col = 2 if lang == "da" else 3
         other_col = 5 - label_col
         order = ("ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? COLLATE NOCASE) DESC, "
-                 "bm25(docs, 0, 0, 10.0, 10.0, 5.0, 1.0, 0)") if ranked else ""
-        params: list[object] = [HIT_START, HIT_END] * 4 + [expression, *kind_args]
+                 "bm25(search_docs, 0, 0, 10.0, 10.0, 5.0, 1.0, 0)") if ranked else ""
+        params: list[object] = [HIT_START, HIT_END] * 4 + [expression]
         params += [text.strip()] * 2 if ranked else []
-        rows = self._db.execute(
-            f"SELECT iri, kind, highlight(docs, {label_col}, ?, ?), highlight(docs, {other_col}, ?, ?), "
-            f"snippet(docs, 5, ?, ?, '…', 16), snippet(docs, 4, ?, ?, '…', 12) "
-            f"FROM docs WHERE docs MATCH ?{kind_filter} {order} LIMIT ? OFFSET ?",
+        rows = self.db.execute(
+            f"SELECT iri, kind, highlight(search_docs, {label_col}, ?, ?), "
+            f"highlight(search_docs, {other_col}, ?, ?), "
+            f"snippet(search_docs, 5, ?, ?, '…', 16), snippet(search_docs, 4, ?, ?, '…', 12) "
+            f"FROM search_docs WHERE search_docs MATCH ? {order} LIMIT ? OFFSET ?",
             [*params, limit, offset]).fetchall()
         return rows  # type: ignore[no-any-return]
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
-
-def _create(db: sqlite3.Connection) -> sqlite3.Connection:
-    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
                "label_da, label_en, names, body, kindtoken, "
                "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')")
-    return db
-
-
-def _fill(db: sqlite3.Connection, docs: list[tuple[str, str, str, str, str, str]], print_: str) -> None:
-    with db:
-        db.execute("DELETE FROM docs")
-        db.executemany("INSERT INTO docs (iri, kind, label_da, label_en, names, body, kindtoken) "
-                       "VALUES (?, ?, ?, ?, ?, ?, 'k' || ?2)", docs)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (print_,))
-        db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
 
 
 def collect(store: Store) -> list[tuple[str, str, str, str, str, str]]:
@@ -300,49 +247,18 @@ def collect(store: Store) -> list[tuple[str, str, str, str, str, str]]:
     return sorted(docs)
 
 
-_INDEXES: dict[tuple[int, str], SearchIndex] = {}
-_REGISTRY_LOCK = threading.Lock()
+def refresh(store: Store, settings: Settings, publication: Publication) -> int:
+    """Rebuild the index from the store, in one transaction of the publication; returns the documents."""
+    docs = collect(store)
+    with publication.writing() as batch:
+        db = batch.db
+        _create(db)
+        db.execute("DELETE FROM search_docs")
+        db.executemany("INSERT INTO search_docs (iri, kind, label_da, label_en, names, body, kindtoken) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'k' || ?2)", docs)
+    with publication.connection() as db:
+        db.execute("INSERT INTO search_docs(search_docs) VALUES ('optimize')")
+    return len(docs)
 
 
-def index_path(settings: Settings) -> Path | None:
-    """Where the embedded store's index lives: a file beside the store folder (None: in memory)."""
-    if settings.store != "embedded":
-        return None
-    folder = settings.store_path
-    return folder.with_name(folder.name + "-search.sqlite")
-
-
-def _registered(store: Store, settings: Settings) -> SearchIndex:
-    key = (id(store), str(index_path(settings)))
-    with _REGISTRY_LOCK:
-        index = _INDEXES.get(key)
-        if index is None:
-            path = index_path(settings)
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            index = _INDEXES[key] = SearchIndex(path)
-        return index
-
-
-def search_index(store: Store, settings: Settings) -> SearchIndex:
-    """The store's search index, rebuilt first if the store has changed since it was built.
-
-    The check reads the graphs' PROV records only, so it is cheap enough for every request;
-    a rebuild happens at most once per change (normally :func:`refresh` did it at load time).
-    """
-    index = _registered(store, settings)
-    current = fingerprint(store)
-    if index.fingerprint() != current:
-        with index._lock:
-            if index.fingerprint() != current:
-                index.rebuild(store, current)
-    return index
-
-
-def refresh(store: Store, settings: Settings) -> int:
-    """Rebuild the index now (after a load); returns the number of documents indexed."""
-    return _registered(store, settings).rebuild(store)
-
-
-__all__ = ["KIND_NAMES", "Hit", "SearchIndex", "SearchResult", "match_expression", "refresh", "search_index",
-           "segments"]
+__all__ = ["KIND_NAMES", "Hit", "SearchIndex", "SearchResult", "match_expression", "refresh", "segments"]

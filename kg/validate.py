@@ -44,6 +44,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from kg.config import Settings
+from kg.graphs import reasoner_graphs
 from kg.iris import Minter
 from kg.namespaces import PREFIXES, bind_all
 from kg.queries import iri, render
@@ -56,7 +57,8 @@ from kg.shacl_sparql import (
     plan,
     subclass_closure,
 )
-from kg.store.base import Provenance, Store, StoreError
+from kg.store.base import GraphDiff, Store, StoreError
+from kg.validation_store import compact_triples
 
 SEVERITY_NAMES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
@@ -633,11 +635,8 @@ def _values(items: Iterable[str]) -> str:
 # -- the store side ------------------------------------------------------------------------------------
 
 def asserted_graphs(store: Store, settings: Settings) -> list[str]:
-    """Every live graph of asserted data: not the inferred, validation or metadata graphs."""
-    minter = Minter(settings.base_iri)
-    derived = {minter.meta_graph(), minter.inferred_graph(), minter.validation_graph()}
-    staging = minter.base + "/graph/staging/"
-    return [g.name for g in store.graphs() if g.name not in derived and not g.name.startswith(staging)]
+    """What validation reads: the sources and the links between them (no derived product)."""
+    return reasoner_graphs(store)
 
 
 def _select(store: Store, query: str, graphs: list[str]) -> list[dict[str, dict[str, str]]]:
@@ -924,7 +923,11 @@ def labels_for(store: Store, resources: set[str], graphs: list[str]) -> dict[str
     return dict(labels)
 
 
-def store_report(store: Store, settings: Settings, report: Report) -> int:
-    """Replace the validation graph with this report (atomically), for the web pages."""
-    return store.replace_graph_data(Minter(settings.base_iri).validation_graph(), report.to_triples_text(),
-                                    "turtle", settings.base_iri + "/", Provenance.now("kg validate"))
+def store_report(store: Store, settings: Settings, report: Report, diff: GraphDiff | None = None) -> int:
+    """Replace the validation graph with this report in its compact form (:mod:`kg.validation_store`).
+
+    Written only when the findings changed: deriving the same report again writes nothing.
+    """
+    data = compact_triples(report.results, settings.base_iri, report.conforms("violation"),
+                           report.focus_count)
+    return store.replace_if_changed(Minter(settings.base_iri).validation_graph(), data, "kg validate", diff)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from kg.config import Settings, load_settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.store import Store, open_store
+from kg.write import Writer
 from tests import reference, remote_fixtures
 from tests.remote_fixtures import (  # noqa: F401  (fixtures and hook of the KG_TEST_STORE=virtuoso switch)
     _remote_module_scratch,
@@ -79,7 +80,7 @@ def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator
     """
     here = remote_fixtures.maybe_remote(request, settings, "loaded")
     store = open_store(here)
-    outcomes = load_paths(store, here, default_sources(here))
+    outcomes = Writer(store, here).load(default_sources(here))  # the pipeline runs before it returns
     failed = [o.message for o in outcomes if o.status == "failed"]
     assert not failed, "data/ must load without errors:\n" + "\n".join(failed)
     yield store

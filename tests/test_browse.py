@@ -12,11 +12,11 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import Settings
-from kg.loading import load_paths
 from kg.namespaces import APPROVAL, KG, RDFS
 from kg.pages.labels import Labeller, choose, curie
 from kg.pages.resource import INCOMING_PER_PAGE
 from kg.store import Store, open_store
+from kg.write import Writer
 from webapp import create_app
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "browse" / "hostile.ttl"
@@ -207,7 +207,7 @@ def test_standard_terms_get_labels_even_when_the_store_has_none(loaded_store: St
 def hub_store(settings: Settings) -> Iterator[Store]:
     """A small store: the hostile literals, and one resource with many incoming links."""
     store = open_store(settings)
-    load_paths(store, settings, [HOSTILE])
+    Writer(store, settings).load([HOSTILE])
     graph = Graph()
     hub = URIRef(settings.base_iri + "/id/test/hub")
     graph.add((hub, RDFS.label, Literal("Knudepunkt", lang="da")))

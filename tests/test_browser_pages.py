@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from kg.config import Settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.store import Store, open_store
+from kg.write import Writer
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -40,7 +41,7 @@ MEETING = "/id/meeting/it-arkitekturraadet/2023-11-30"
 def store(settings: Settings) -> Iterator[Store]:
     """kg's data, its quality graph and validation report, plus test-only hostile literals."""
     store = open_store(settings)
-    outcomes = load_paths(store, settings, [*default_sources(settings), HOSTILE])
+    outcomes = Writer(store, settings).load([*default_sources(settings), HOSTILE])
     failed = [o.message for o in outcomes if o.status == "failed"]
     assert not failed, failed
     from kg import quality

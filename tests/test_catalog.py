@@ -13,8 +13,8 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, Namespace
 
 from kg import catalog
 from kg.config import Settings
-from kg.loading import load_paths
 from kg.store import Store, open_store
+from kg.write import Writer
 from tests.harvester import flask_fetch, harvest
 from webapp import create_app
 
@@ -26,7 +26,7 @@ PARSERS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/l
 
 def _store(settings: Settings, *paths: Path) -> Store:
     store = open_store(settings)
-    outcomes = load_paths(store, settings, list(paths))
+    outcomes = Writer(store, settings).load(list(paths))
     assert all(o.status == "loaded" for o in outcomes), [o.message for o in outcomes]
     return store
 
@@ -125,6 +125,7 @@ def test_exactly_one_page(client: FlaskClient) -> None:
 
 def test_empty_catalogue(settings: Settings, memory_store: Store) -> None:
     client = create_app(settings, store=memory_store).test_client()
+    assert client.get("/healthz?wait=30").get_json()["fresh"]   # an empty store's products, derived once
     response = client.get("/catalog.ttl")
     assert response.status_code == 200
     graph = _parse(response)
@@ -202,7 +203,7 @@ def test_index_heals_when_the_store_changes(settings: Settings, small: Store) ->
     client = create_app(settings, store=small).test_client()
     before = _parse(client.get("/catalog.ttl"))
     assert int(before.value(_view(before), HYDRA.totalItems)) == 4
-    load_paths(small, settings, [FIXTURES / "extra.ttl"])
+    Writer(small, settings).load([FIXTURES / "extra.ttl"])
     after = _parse(client.get("/catalog.ttl"))
     assert int(after.value(_view(after), HYDRA.totalItems)) == 5
     assert (URIRef(f"{settings.base_iri}/id/dataset/epsilon"), DCTERMS.identifier, None) in after

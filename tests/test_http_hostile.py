@@ -29,9 +29,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from kg.config import Settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.sparql import execution
 from kg.store import Store, open_store
+from kg.write import Writer
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -47,7 +48,7 @@ HTML = {"Accept": "text/html"}
 def store(settings: Settings) -> Iterator[Store]:
     """data/ plus the hostile labels, in a store of this module's own (writes are attempted on it)."""
     store = open_store(settings)
-    load_paths(store, settings, [*default_sources(settings), CORPUS / "hostile.ttl"])
+    Writer(store, settings).load([*default_sources(settings), CORPUS / "hostile.ttl"])
     yield store
     store.close()
 

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from kg.config import Settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.store import Store, open_store
+from kg.write import Writer
 from webapp import create_app
 
 TOKEN = "openapi-test-token"
@@ -31,7 +32,7 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
 def writable_store(settings: Settings) -> Iterator[Store]:
     """The data/ content in a store of its own: the generated writes may change it."""
     store = open_store(settings)
-    load_paths(store, settings, default_sources(settings))
+    Writer(store, settings).load(default_sources(settings))
     yield store
     store.close()
 

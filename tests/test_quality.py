@@ -13,9 +13,9 @@ from rdflib.namespace import XSD
 
 from kg import quality
 from kg.config import Settings
-from kg.loading import load_paths
 from kg.namespaces import DQV, KG
 from kg.store import Store, open_store
+from kg.write import Writer
 from webapp import create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "quality"
@@ -52,7 +52,7 @@ def store(settings: Settings, server: str, tmp_path: Path) -> Iterator[Store]:
     source.write_text((FIXTURES / "datasets.ttl").read_text(encoding="utf-8").replace("LOCAL", server),
                       encoding="utf-8")
     store = open_store(settings)
-    outcomes = load_paths(store, settings, [source, FIXTURES / "declared.ttl"])
+    outcomes = Writer(store, settings).load([source, FIXTURES / "declared.ttl"])
     assert all(o.status == "loaded" for o in outcomes), [o.message for o in outcomes]
     yield store
     store.close()

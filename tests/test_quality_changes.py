@@ -1,10 +1,11 @@
-"""Incremental quality (kg.quality_changes): after a load, the quality graph equals a full run.
+"""Incremental quality (kg.quality_changes): after a write, the quality graph equals a full run.
 
 The property test builds small catalogues spread over three graphs from a pool of triples that
 covers the awkward cases (a dataset described in two graphs, a distribution shared by two
 datasets or linked from another graph, a distribution that is also typed as a dataset, a
-dataset losing its type), replaces graphs at random, refreshes incrementally, and compares the
-quality graph with a full run on a fresh store holding the same graphs.
+dataset losing its type), replaces graphs at random through the write path (whose pipeline
+refreshes incrementally), and compares the quality graph with a full run on a fresh store
+holding the same graphs.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from kg import quality
 from kg.cli import main
 from kg.config import Settings, load_settings
 from kg.namespaces import PREFIXES
-from kg.quality_changes import affected, refresh, snapshot
+from kg.quality_changes import affected, refresh_targets
 from kg.store import Provenance, Store, open_store
+from kg.store.base import GraphDiff
 from kg.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,10 +72,14 @@ def _settings(tmp: Path) -> Settings:
     return load_settings(environ={}, config_file=tmp / "no-such-kg.toml", store="memory", base_iri=BASE)
 
 
-def _put(store: Store, graph: str, lines: frozenset[str]) -> None:
-    """Replace a graph as a load does (PROV record with a source hash)."""
+def _put(store: Store, graph: str, lines: frozenset[str]) -> set[str] | None:
+    """Replace a graph as a load does (PROV record with a source hash); returns the IRIs it changed."""
     data = "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
-    store.replace_graph_data(graph, data, "ntriples", BASE + "/", Provenance.now(graph, str(hash(lines))))
+    diff = GraphDiff()
+    store.replace_graph_data(graph, data, "ntriples", BASE + "/", Provenance.now(graph, str(hash(lines))),
+                             diff=diff)
+    return diff.resources
+
 
 
 def _quality_triples(store: Store) -> set[str]:
@@ -113,12 +119,12 @@ def test_incremental_equals_full_after_random_loads(tmp_path: Path, start: tuple
         quality.run(store, settings, validate=False)
         for index, lines in edits:
             graph = GRAPHS[index]
-            before = snapshot(store, [graph])
-            _put(store, graph, lines)
+            changed = _put(store, graph, lines)
             state[graph] = lines
             previous = _quality_triples(store)
-            if refresh(store, settings, before, [graph]) is None:
-                # only an empty quality graph (no record to trust) may send it to a full run
+            targets = changed if changed is not None else store.graph_resources(graph)
+            if refresh_targets(store, settings, targets) is None:
+                # only an empty quality graph (no record to patch) may send it to a full run
                 assert not previous, "fell back to a full run"
                 quality.run(store, settings, validate=False)
             expected = _full(settings, state)
@@ -151,40 +157,17 @@ def three_parts(tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
 
 def test_only_the_changed_datasets_are_measured_again(three_parts: tuple[Store, Settings]) -> None:
     store, settings = three_parts
-    before = snapshot(store, [GRAPHS[1]])
     edited = {line for line in _catalogue(10, 10) if "/c13>" not in line or "keyword" not in line}
-    _put(store, GRAPHS[1], frozenset(edited))
-    results = refresh(store, settings, before, [GRAPHS[1]])
+    changed = _put(store, GRAPHS[1], frozenset(edited))
+    assert changed == {f"{BASE}/id/dataset/c13"}                  # what the store says the load changed
+    results = refresh_targets(store, settings, changed)
     assert results is not None and set(results) == {f"{BASE}/id/dataset/c13"}
     assert results[f"{BASE}/id/dataset/c13"].values["keywordAvailability"] is False
-    # a reload with nothing changed measures nothing, and still leaves a trusted quality graph
-    before = snapshot(store, [GRAPHS[1]])
-    _put(store, GRAPHS[1], frozenset(edited))
-    assert refresh(store, settings, before, [GRAPHS[1]]) == {}
+    # a reload with nothing changed touches nothing and measures nothing
+    assert _put(store, GRAPHS[1], frozenset(edited)) == set()
+    assert refresh_targets(store, settings, set()) == {}
     state = {GRAPHS[0]: _catalogue(10, 0), GRAPHS[1]: frozenset(edited), GRAPHS[2]: _catalogue(10, 20)}
     assert _quality_triples(store) == _full(settings, state)
-
-
-def test_a_change_the_quality_graph_did_not_see_forces_a_full_run(
-        three_parts: tuple[Store, Settings]) -> None:
-    store, settings = three_parts
-    _put(store, GRAPHS[2], _catalogue(5, 20))           # loaded without a quality refresh
-    before = snapshot(store, [GRAPHS[0]])
-    _put(store, GRAPHS[0], _catalogue(9, 0))
-    assert refresh(store, settings, before, [GRAPHS[0]]) is None
-    # and a changed graph that was not watched cannot be diffed either
-    quality.run(store, settings, validate=False)
-    before = snapshot(store, [GRAPHS[0]])
-    _put(store, GRAPHS[1], _catalogue(3, 10))
-    assert refresh(store, settings, before, [GRAPHS[1]]) is None
-
-
-def test_a_quality_graph_with_compliance_or_urls_is_not_patched(three_parts: tuple[Store, Settings]) -> None:
-    store, settings = three_parts
-    quality.run(store, settings, compliance={f"{BASE}/id/dataset/c1"})
-    before = snapshot(store, [GRAPHS[0]])
-    _put(store, GRAPHS[0], _catalogue(9, 0))
-    assert refresh(store, settings, before, [GRAPHS[0]]) is None
 
 
 def test_affected_follows_shared_and_lost_distributions(tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from kg import reason
 from kg.config import Settings
+from kg.graphs import reasoner_graphs
 from kg.iris import Minter
 from kg.loading import default_sources, load_paths
 from kg.queries import get_query
@@ -28,15 +30,24 @@ def inferred_store(settings: Settings) -> Iterator[Store]:
     store.close()
 
 
+def _inferred(store: Store, settings: Settings) -> Graph:
+    graph = Minter(settings.base_iri).inferred_graph()
+    data = store.execute(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                         max_rows=None).serialize("application/n-triples")
+    return Graph().parse(data=data, format="nt")
+
+
 def test_rules_equal_owlrl_on_kgs_data(inferred_store: Store, settings: Settings) -> None:
-    graphs = reason._asserted_graphs(inferred_store, settings)
-    data = inferred_store.execute(get_query("reason/all-triples"), default_graphs=graphs, max_rows=None) \
-        .serialize("application/n-triples")
-    mine, unsupported = reason.closure(data)
+    """The rules in the store find exactly what owlrl's full closure of the same sources finds."""
+    graphs = reasoner_graphs(inferred_store)
+    data = inferred_store.execute(get_query("reason/all-triples"), default_graphs=graphs,
+                                  max_rows=None).serialize("application/n-triples")
     reference = reason.owlrl_reference(Graph().parse(data=data, format="nt"))
-    assert unsupported == ()
+    mine = _inferred(inferred_store, settings)
     assert len(mine) > 100
-    assert set(mine) == set(reference)
+    assert isomorphic(mine, reference), (
+        f"only kg: {sorted(map(str, set(mine) - set(reference)))[:5]}; "
+        f"only owlrl: {sorted(map(str, set(reference) - set(mine)))[:5]}")
 
 
 def test_noise_is_dropped() -> None:

@@ -27,11 +27,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from kg.config import Settings, load_settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.pages.resource import graph_sources
 from kg.sparql.execution import QueryTimeout
 from kg.store import Store, open_store
 from kg.store.base import QuerySyntaxError
+from kg.write import Writer
 from tests import remote_fixtures
 from tests.servers import RunningServer, free_port, virtuoso_server
 
@@ -61,15 +62,12 @@ def remote_settings(virtuoso: RunningServer) -> Settings:
 
 @pytest.fixture(scope="module")
 def loaded(remote_settings: Settings, virtuoso: RunningServer) -> Iterator[Store]:
-    """kg's own data on Virtuoso, as ``kg init`` leaves it (quality graph included)."""
-    from kg.quality import after_load
-
+    """kg's own data on Virtuoso, as ``kg init`` leaves it (derived graphs included)."""
     store = open_store(remote_settings)
     if remote_fixtures.ACTIVE:
         remote_fixtures.wipe(store, virtuoso)
-    outcomes = load_paths(store, remote_settings, default_sources(remote_settings))
+    outcomes = Writer(store, remote_settings).load(default_sources(remote_settings))
     assert not [o.message for o in outcomes if o.status == "failed"]
-    after_load(store, remote_settings)
     yield store
     if remote_fixtures.ACTIVE:
         remote_fixtures.wipe(store, virtuoso)

@@ -6,16 +6,21 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import SKOS
 
 from kg.config import Settings
-from kg.loading import load_paths
-from kg.search import HIT_END, HIT_START, SearchIndex, index_path, match_expression, search_index, segments
+from kg.publication import Publication
+from kg.search import HIT_END, HIT_START, SearchIndex, match_expression, segments
 from kg.store import Store, open_store
+from kg.write import Writer, publication_for
 from webapp import create_app
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "browse" / "hostile.ttl"
+
+
+def search_index(store: Store, settings: Settings) -> SearchIndex:
+    """The index the derivation pipeline published for this store."""
+    return SearchIndex(publication_for(store, settings))
 
 
 def test_user_words_never_become_fts_syntax() -> None:
@@ -65,36 +70,33 @@ def test_english_labels_when_asked_and_fallback_marked(loaded_store: Store, sett
     assert danish_only.hits[0].fallback                             # the name is only tagged @da
 
 
-def test_the_index_follows_the_store(settings: Settings) -> None:
+def test_the_index_follows_every_write(settings: Settings, tmp_path: Path) -> None:
     store = open_store(settings)
+    writer = Writer(store, settings)
     try:
         assert search_index(store, settings).search("kvasikrystal", "da").total == 0
-        graph = Graph()
-        concept = URIRef(settings.base_iri + "/id/test/kvasikrystal")
-        graph.add((concept, RDF.type, SKOS.Concept))
-        graph.add((concept, SKOS.prefLabel, Literal("Kvasikrystal", lang="da")))
-        store.replace_graph(settings.base_iri + "/graph/test/search", graph, source="test")
+        concept = settings.base_iri + "/id/test/kvasikrystal"
+        path = tmp_path / "kvasi.ttl"
+        path.write_text(f'<{concept}> a <{SKOS.Concept}> ; <{SKOS.prefLabel}> "Kvasikrystal"@da .\n')
+        writer.load([path], graph=settings.base_iri + "/graph/test/search")
         hits = search_index(store, settings).search("kvasikrystal", "da").hits
-        assert [h.iri for h in hits] == [str(concept)]
-        store.drop_graph(settings.base_iri + "/graph/test/search")
+        assert [h.iri for h in hits] == [concept]
+        writer.drop(settings.base_iri + "/graph/test/search")
         assert search_index(store, settings).search("kvasikrystal", "da").total == 0
     finally:
         store.close()
 
 
-def test_the_embedded_store_keeps_its_index_beside_it(settings: Settings, tmp_path: Path) -> None:
+def test_the_embedded_store_publishes_its_index_beside_it(settings: Settings, tmp_path: Path) -> None:
     disk = settings.replace(store="embedded", store_path=tmp_path / "store")
     store = open_store(disk)
     try:
-        load_paths(store, disk, [HOSTILE])
-        path = index_path(disk)
-        assert path == tmp_path / "store-search.sqlite"
-        search_index(store, disk)
+        Writer(store, disk).load([HOSTILE])
+        path = tmp_path / "store-published.sqlite"
         assert path.is_file()
-        reopened = SearchIndex(path)                                 # another process would see it as built
-        assert reopened.fingerprint() == search_index(store, disk).fingerprint()
+        reopened = SearchIndex(Publication(path, readonly=True))     # another process reads it as published
         assert reopened.search("fjendtlig", "da").total == 1
-        reopened.close()
+        reopened.publication.close()
     finally:
         store.close()
 
@@ -117,7 +119,7 @@ def test_search_page_has_facets_and_marks(client: FlaskClient) -> None:
 def test_search_highlighting_cannot_inject_markup(settings: Settings) -> None:
     store = open_store(settings)
     try:
-        load_paths(store, settings, [HOSTILE])
+        Writer(store, settings).load([HOSTILE])
         page = create_app(settings, store=store).test_client().get("/search?q=fjendtlig+script")
         html = page.get_data(as_text=True)
         assert "<script>window" not in html
@@ -130,11 +132,13 @@ def test_common_words_rank_label_hits_first_then_the_rest(monkeypatch: pytest.Mo
     import kg.search as search
 
     monkeypatch.setattr(search, "RANK_LIMIT", 50)
-    index = SearchIndex(None)
     docs = [(f"http://x/text/{n:03d}", "dataset", f"Datasæt {n:03d}", "", "",
              "Oversigt over skoler i Køge Kommune") for n in range(120)]
     docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "") for n in range(3)]
-    search._fill(index._db, sorted(docs), "test")
+    monkeypatch.setattr(search, "collect", lambda store: sorted(docs))
+    publication = Publication(None)
+    search.refresh(None, None, publication)  # type: ignore[arg-type]
+    index = SearchIndex(publication)
     first = index.search("kommune", "da", limit=10)
     assert first.total == 123 and set(first.facets) == {"dataset", "organisation"}
     assert all(count is None for count in first.facets.values())       # not counted past the limit

@@ -25,8 +25,9 @@ from SPARQLWrapper import (
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
 from kg.config import Settings
-from kg.loading import default_sources, load_paths
+from kg.loading import default_sources
 from kg.store import Store, open_store
+from kg.write import Writer
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -43,7 +44,7 @@ DESCRIBE = "DESCRIBE <id/concept/decision-outcome/godkendt>"
 @pytest.fixture(scope="module")
 def endpoint(settings: Settings) -> Iterator[tuple[str, Store]]:
     store = open_store(settings)
-    load_paths(store, settings, default_sources(settings))
+    Writer(store, settings).load(default_sources(settings))
     with serve(create_app(settings.replace(write_token=TOKEN), store)) as url:
         yield url, store
     store.close()

@@ -16,6 +16,7 @@ from kg import validate as v
 from kg.cli import main
 from kg.config import Settings
 from kg.iris import Minter
+from kg.namespaces import KG
 from kg.loading import load_paths
 from kg.store import Store, open_store
 
@@ -129,8 +130,10 @@ def test_cli_exit_codes_and_stored_report(cli_env: dict[str, str], tmp_path: Pat
     graph = URIRef(Minter(settings.base_iri).validation_graph())
     store = open_store(settings)
     try:
-        stored = [q for q in store.quads()
-                  if q[3] == graph and q[1] == RDF.type and q[2] == SH.ValidationResult]
+        # the compact report (kg/validation_store.py): one kg:hasValidationIssue triple per finding
+        # without a value, one sh:ValidationResult per finding with one
+        stored = [q for q in store.quads() if q[3] == graph and (
+            q[1] == KG.hasValidationIssue or (q[1] == RDF.type and q[2] == SH.ValidationResult))]
     finally:
         store.close()
     assert len(stored) == 3

@@ -25,9 +25,11 @@ def test_home_shows_counts_and_graphs(client: FlaskClient) -> None:
 
 
 def test_healthz(client: FlaskClient) -> None:
-    response = client.get("/healthz")
+    response = client.get("/healthz?wait=30")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["fresh"] is True and body["failed"] == {}
+    assert body["last_refresh"] and body["pending"] is None
 
 
 def test_unknown_path_is_404_text_for_machines(client: FlaskClient) -> None:

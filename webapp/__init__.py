@@ -16,9 +16,12 @@ from kg.config import Settings, load_settings
 from kg.store import Store, open_store
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None,
+def create_app(settings: Settings | None = None, store: Store | None = None, writer: Any = None,
                **config: Any) -> Flask:
-    """Build the app; ``store`` lets tests share one already-loaded store."""
+    """Build the app; ``store`` lets tests share one already-loaded store, ``writer`` its write path.
+
+    Without a writer the app makes one over the store, deriving in a background thread.
+    """
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(
@@ -28,6 +31,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
         **config,
     )
     app.extensions["kg.store"] = store if store is not None else open_store(settings)
+    if writer is None:
+        from kg.write import Writer
+
+        writer = Writer(app.extensions["kg.store"], settings, background=True)
+    app.extensions["kg.writer"] = writer
+    app.extensions["kg.publication"] = writer.publication
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
     from webapp import browse, catalog, core, i18n, openapi, search, security, sparql

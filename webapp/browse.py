@@ -16,13 +16,14 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, render_template, request
 
 from kg.config import DEFAULT_BASE_IRI
-from kg.pages import described, exists, labeller_for, overview, rdf, resource_page
-from kg.pages.cache import memo
+from kg.pages import described, exists, labeller_for, rdf, resource_page
+from kg.pages.summaries import summary
 from kg.queries import iri as sparql_iri
 from kg.queries import literal, render
-from kg.search import search_index
-from webapp.context import get_settings, get_store
+from kg.search import SearchIndex
+from webapp.context import get_publication, get_settings, get_store
 from webapp.i18n import current_language
+from webapp.params import page_number
 
 bp = Blueprint("browse", __name__)
 
@@ -30,7 +31,6 @@ bp = Blueprint("browse", __name__)
 DEF_ROOT = DEFAULT_BASE_IRI + "/def/"
 _HTML = ("text/html", "application/xhtml+xml")
 GRAPH_SUBJECTS_PER_PAGE = 50
-MAX_PAGE = 1_000_000
 
 
 # -- IRIs and links --------------------------------------------------------------------------
@@ -127,13 +127,7 @@ def _is_graph(value: str) -> bool:
 
 
 def _page_arg() -> int:
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        abort(400, description="page must be a whole number")
-    if page > MAX_PAGE:  # the query's OFFSET must fit the store's 64-bit integers
-        abort(400, description=f"page must be at most {MAX_PAGE}")
-    return page
+    return page_number()
 
 
 def resource_html(value: str) -> str:
@@ -168,8 +162,7 @@ def not_found(value: str) -> Response | tuple[str, int]:
         return Response(f"404 Not Found: kg holds nothing about <{value}>\n", status=404,
                         content_type="text/plain; charset=utf-8")
     words = value.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
-    index = search_index(get_store(), get_settings())
-    hits = index.search(words, current_language(), limit=5).hits if words else []
+    hits = SearchIndex(get_publication()).search(words, current_language(), limit=5).hits if words else []
     return render_template("notfound.html", value=value, hits=hits), 404
 
 
@@ -209,8 +202,7 @@ def any_resource() -> Response | str:
 @bp.get("/meetings")
 def meetings() -> str:
     """Every meeting, newest first."""
-    store, lang = get_store(), current_language()
-    rows = memo(store, ("meetings", lang), lambda: overview.meetings(store, labeller_for(store, lang)))
+    rows = summary(get_publication(), f"meetings:{current_language()}") or []
     return render_template("meetings.html", meetings=rows)
 
 
@@ -220,20 +212,14 @@ def validation() -> str:
     severity = request.args.get("severity")
     if severity not in (None, "", "violation", "warning", "info"):
         abort(400, description="severity must be violation, warning or info")
-    store, lang = get_store(), current_language()
-    report = memo(store, ("validation", lang, severity), lambda: overview.validation_report(
-        store, labeller_for(store, lang), severity or None))
+    report = summary(get_publication(), f"validation:{current_language()}:{severity or ''}")
+    if report is None:
+        abort(503, description="the validation report is being prepared; try again shortly")
     return render_template("validation.html", report=report, severity=severity or "")
 
 
 @bp.get("/quality")
 def quality() -> str:
     """The catalogue's quality: scores per dimension, declared ratings, metrics."""
-    store, lang = get_store(), current_language()
-
-    def compute() -> dict[str, object]:
-        labeller = labeller_for(store, lang)
-        return {"dimensions": overview.quality_overview(store, labeller),
-                "metrics": overview.quality_metrics(store, labeller)}
-
-    return render_template("quality.html", **memo(store, ("quality", lang), compute))
+    context = summary(get_publication(), f"quality:{current_language()}") or {"dimensions": [], "metrics": []}
+    return render_template("quality.html", **context)

@@ -9,16 +9,13 @@ harvester can follow them whatever host name it reached kg by.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
-from webapp.context import get_settings, get_store
+from webapp.context import get_publication, get_settings, get_store
 
 bp = Blueprint("catalog", __name__)
 
@@ -154,11 +151,11 @@ def void() -> Response:
 
 @bp.get("/dump.nq.gz")
 def dump() -> Response:
-    """Every graph as gzipped N-Quads, written once per state of the store and then served from disk."""
-    settings = get_settings()
-    folder = Path(tempfile.gettempdir()) / ("kg-dumps-" + hashlib.sha1(
-        f"{settings.base_iri}|{settings.store_path.resolve()}|{id(get_store())}".encode()).hexdigest()[:12])
-    path, _ = catalog.dump_file(get_store(), folder)
+    """Every graph as gzipped N-Quads, written by the derivation pipeline after each change."""
+    found = catalog.published_dump(get_publication())
+    if found is None:
+        abort(503, description="the dump is being prepared; try again shortly")
+    path, etag = found
     # A gzip file, not a transfer encoding: clients save it as it comes.
     return send_file(path, mimetype="application/gzip", as_attachment=True,
-                     download_name="kg-dump.nq.gz", conditional=True, etag=path.stem)
+                     download_name="kg-dump.nq.gz", conditional=True, etag=etag)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kg.pages import labeller_for, overview
-from kg.pages.cache import memo
-from kg.store import Store, StoreError, StoreUnavailable
-from webapp.context import get_store
+from kg.pages.summaries import summary
+from kg.store import StoreError, StoreUnavailable
+from webapp.context import get_publication, get_store, get_writer
 from webapp.i18n import current_language
 
 bp = Blueprint("core", __name__)
@@ -17,32 +16,39 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home() -> str:
     """What kg holds: counts, latest meetings and decisions, products by status, quality, a search box."""
-    store = get_store()
-    lang = current_language()
-    return render_template("home.html", **memo(store, ("home", lang), lambda: _home(store, lang)))
+    context = summary(get_publication(), f"home:{current_language()}") or _NOT_YET
+    return render_template("home.html", **context)
 
 
-def _home(store: Store, lang: str) -> dict[str, object]:
-    """The home page's content: aggregates over the whole graph, so computed once per state of the store."""
-    labeller = labeller_for(store, lang)
-    meeting_rows = overview.meetings(store, labeller)
-    return {
-        "counts": overview.counts(store, labeller), "meetings": meeting_rows,
-        "decisions": overview.latest_decisions(store, labeller, meeting_rows),
-        "products": overview.products(store, labeller),
-        "dimensions": overview.quality_overview(store, labeller),
-        "graphs": [g for g in store.graphs() if g.source],
-    }
+#: The home page before the pipeline has published its summary (a store being loaded).
+_NOT_YET = {"counts": [], "meetings": [], "decisions": [], "products": {}, "dimensions": [], "graphs": []}
 
 
 @bp.get("/healthz")
 def healthz() -> tuple[object, int]:
-    """Liveness and readiness: answers 200 only when the store answers."""
+    """Liveness, readiness and freshness: 200 when the store answers; how far derived state lags.
+
+    ``fresh`` is false while writes wait for the derivation pipeline; ``failed`` names the steps
+    whose last run failed (they run again after the next change).  ``?wait=N`` waits up to N
+    seconds for the derived state to be fresh before answering.
+    """
+    writer = get_writer()
+    wait = request.args.get("wait")
+    if wait:
+        try:
+            writer.wait(min(max(float(wait), 0.0), 60.0))
+        except ValueError:
+            return jsonify(status="error", error="wait must be a number of seconds"), 400
     try:
         get_store().ask("ASK { }")
     except StoreError as exc:
         return jsonify(status="unavailable", error=str(exc)), 503
-    return jsonify(status="ok"), 200
+    status = writer.status()
+    steps = status.get("steps") or {}
+    failed = {name: s.get("error") for name, s in steps.items() if isinstance(s, dict) and not s.get("ok")}
+    return jsonify(status="ok", fresh=bool(status.get("fresh")), last_write=status.get("last_write"),
+                   last_refresh=status.get("last_refresh"), pending=status.get("pending"),
+                   failed=failed), 200
 
 
 def register_error_handlers(app: Flask) -> None:

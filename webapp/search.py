@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from kg.search import KIND_NAMES, search_index
-from webapp.context import get_settings, get_store
+from kg.search import KIND_NAMES, SearchIndex
+from webapp.context import get_publication
 from webapp.i18n import current_language
+from webapp.params import page_number
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
-MAX_PAGE = 1_000_000
 
 
 @bp.get("/search")
@@ -25,15 +25,10 @@ def search() -> str:
     kind = request.args.get("type") or None
     if kind is not None and kind not in KIND_NAMES:
         abort(400, description="type must be one of " + ", ".join(KIND_NAMES))
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        abort(400, description="page must be a whole number")
-    if page > MAX_PAGE:  # the offset must fit the index's 64-bit integers
-        abort(400, description=f"page must be at most {MAX_PAGE}")
+    page = page_number()
     result = None
     if text:
-        index = search_index(get_store(), get_settings())
+        index = SearchIndex(get_publication())
         result = index.search(text, current_language(), kind, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     pages = max(1, -(-result.total // PER_PAGE)) if result else 1
     return render_template("search.html", q=text, result=result, kind=kind or "", page=page, pages=pages)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from functools import cache
@@ -24,15 +23,14 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from werkzeug.exceptions import NotFound
 
 from kg.namespaces import PREFIXES
-from kg.pipeline import refresh_derived
 from kg.queries import get_query, iri, render
 from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.execution import QueryTimeout, TooBusy, run_with_deadline
 from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
-from kg.sparql.upload import check_upload, syntax_of, to_ntriples
-from kg.store import ParseError, Provenance, QuerySyntaxError, StoreError, StoreUnavailable
-from webapp.context import get_settings, get_store
+from kg.sparql.upload import check_upload, syntax_of
+from kg.store import ParseError, QuerySyntaxError, StoreError, StoreUnavailable
+from webapp.context import get_settings, get_store, get_writer
 
 bp = Blueprint("sparql", __name__)
 
@@ -45,10 +43,6 @@ _EXAMPLES = Path(__file__).resolve().parents[1] / "kg" / "queries" / "examples"
 #: Where ``npm ci`` puts YASGUI's built files; served from kg itself, never from a CDN.
 _YASGUI_DIRS = [Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build",
                 Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"]
-
-#: One write at a time in this process: POST's read-merge-replace must not interleave with another write.
-_write_lock = threading.Lock()
-
 
 # -- answers -------------------------------------------------------------------------------------
 
@@ -290,16 +284,14 @@ def update() -> Response:
     except ProtocolError as exc:
         return _text(exc.status, exc.message)
     try:
-        with _write_lock:
-            get_store().update(_base_prologue() + parsed.update)
-            _after_write()
+        get_writer().update(_base_prologue() + parsed.update)
     except QuerySyntaxError as exc:
         return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
     except StoreUnavailable as exc:
         return _failure(exc)
     except StoreError as exc:
         return _text(400, f"The update failed: {exc}")
-    return _text(200, "Update done.")
+    return _fresh(_text(200, "Update done."))
 
 
 # -- writes: the Graph Store HTTP Protocol ---------------------------------------------------------
@@ -336,14 +328,11 @@ def graph_store() -> Response:
         target = _target()
         if request.method in ("GET", "HEAD"):
             return _gsp_get(target)
-        with _write_lock:
-            if request.method == "DELETE":
-                response = _gsp_delete(target)
-            else:
-                response = _gsp_write(target, replace=request.method == "PUT")
-            if response.status_code < 300:
-                _after_write()
-            return response
+        if request.method == "DELETE":
+            response = _gsp_delete(target)
+        else:
+            response = _gsp_write(target, replace=request.method == "PUT")
+        return _fresh(response) if response.status_code < 300 else response
     except ProtocolError as exc:
         return _text(exc.status, exc.message)
     except ParseError as exc:
@@ -352,9 +341,17 @@ def graph_store() -> Response:
         return _failure(exc)
 
 
-def _after_write() -> None:
-    """A write over HTTP is a load: recompute the derived graphs and indexes, as the CLI does."""
-    refresh_derived(get_store(), get_settings())
+def _fresh(response: Response) -> Response:
+    """Honour ``Prefer: wait=N`` (RFC 7240): wait up to N seconds for the derived state to catch up.
+
+    A write is durable when it is answered; what is derived from it (inferences, validation,
+    catalogue pages, search) follows in the background.  ``Preference-Applied`` says whether
+    the wait ended with everything fresh.
+    """
+    match = re.search(r"(?:^|[,;\s])wait\s*=\s*(\d{1,4})", request.headers.get("Prefer", ""))
+    if match is not None and get_writer().wait(min(float(match.group(1)), 60.0)):
+        response.headers["Preference-Applied"] = f"wait={match.group(1)}"
+    return response
 
 
 def _graph_exists(graph: str) -> bool:
@@ -403,30 +400,20 @@ _UPLOAD_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", 
 
 def _gsp_write(target: str | None, replace: bool) -> Response:
     data, syntax = _upload()
-    store = get_store()
-    verb = "PUT" if replace else "POST"
+    writer = get_writer()
     if target is None:
-        triples = to_ntriples(data, syntax, get_settings().base).decode("utf-8")
-        name = "sparql/replace-default" if replace else "sparql/add-default"
-        store.update(render(name, triples=triples))
+        writer.write_default(data, syntax, replace)
         return Response(status=204)
-    existed = _graph_exists(target)
-    provenance = Provenance.now(source=f"HTTP {verb} by token holder")
-    if replace or not existed:
-        store.replace_graph_data(target, data, syntax, target, provenance)
-    else:
-        current = store.execute(render("sparql/graph-content", graph=iri(target))).serialize(
-            conneg.NTRIPLES)
-        added = to_ntriples(data, syntax, target)
-        store.replace_graph_data(target, current + b"\n" + added, "ntriples", target, provenance)
-    return Response(status=204 if existed else 201)
+    source = f"HTTP {'PUT' if replace else 'POST'} by token holder"
+    created = (writer.put_graph if replace else writer.post_graph)(target, data, syntax, source)
+    return Response(status=201 if created else 204)
 
 
 def _gsp_delete(target: str | None) -> Response:
-    store = get_store()
+    writer = get_writer()
     if target is None:
-        store.update(get_query("sparql/clear-default"))
+        writer.clear_default()
         return Response(status=204)
-    if not store.drop_graph(target):
+    if not writer.drop(target):
         return _text(404, f"No graph named <{target}>.")
     return Response(status=204)

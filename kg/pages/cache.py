@@ -1,11 +1,8 @@
 """Per-store caches that are only valid until the store changes.
 
-Labels of vocabulary terms and the whole-graph summaries (counts, quality per dimension)
-are the same for every request until the next load, and some summaries aggregate
-millions of triples.  They are kept here keyed by the store's fingerprint (a hash of
-the graphs' PROV records, cheap to read), so the first request after a load computes
-them once and every later one reads them; a load anywhere (CLI, Graph Store endpoint)
-changes the fingerprint and so empties the cache.
+Labels of vocabulary terms are the same for every request until the next write.  They
+are kept here keyed by the store's version token (:meth:`kg.store.Store.version`), so a
+write anywhere empties the cache.  The cache lives on the store object itself.
 """
 
 from __future__ import annotations
@@ -15,35 +12,34 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kg.search import fingerprint
 from kg.store.base import Store
 
 T = TypeVar("T")
-#: How long a fingerprint is trusted before the graphs' records are read again (seconds).
+#: How long a version token that costs a query is trusted before it is read again (seconds).
 CHECK_EVERY = 1.0
 #: Entries kept per store before the cache starts afresh (labels are small).
 MAX_ENTRIES = 200_000
 
 _lock = threading.Lock()
-_state: dict[int, tuple[str, float, dict[Any, Any]]] = {}
 
 
 def entries(store: Store) -> dict[Any, Any]:
     """The cache dict of ``store``'s current state (a new, empty one after any change)."""
-    key = id(store)
     now = time.monotonic()
     with _lock:
-        current = _state.get(key)
-        if current is not None and now - current[1] < CHECK_EVERY and len(current[2]) < MAX_ENTRIES:
-            return current[2]
-    print_ = fingerprint(store)
+        current = store.state.get("page-cache")
+        fresh_enough = (store.version_is_cheap is False and current is not None
+                        and now - current[1] < CHECK_EVERY)
+        if fresh_enough and len(current[2]) < MAX_ENTRIES:  # type: ignore[index]
+            return current[2]  # type: ignore[no-any-return]
+    token = store.version()
     with _lock:
-        current = _state.get(key)
-        if current is not None and current[0] == print_ and len(current[2]) < MAX_ENTRIES:
-            _state[key] = (print_, now, current[2])
-            return current[2]
+        current = store.state.get("page-cache")
+        if current is not None and current[0] == token and len(current[2]) < MAX_ENTRIES:
+            store.state["page-cache"] = (token, now, current[2])
+            return current[2]  # type: ignore[no-any-return]
         fresh: dict[Any, Any] = {}
-        _state[key] = (print_, now, fresh)
+        store.state["page-cache"] = (token, now, fresh)
         return fresh
 
 

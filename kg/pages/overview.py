@@ -165,7 +165,8 @@ def validation_report(store: Store, labeller: Labeller,
     rows = store.select(render("browse/validation-summary", graph=iri(graph)))
     if not rows:
         return None
-    created = str(rows[0].get("created") or "")
+    info = store.graph_info(graph)
+    created = (info.loaded_at or "") if info is not None else ""
     conforms_node = rows[0].get("conforms")
     conforms = bool(conforms_node.toPython()) if isinstance(conforms_node, Literal) else None
     results: dict[tuple[str, str, str, str], list[Node]] = defaultdict(list)

@@ -63,6 +63,18 @@ class QuerySyntaxError(StoreError):
     """A SPARQL query or update is not valid SPARQL; the message says where."""
 
 
+@dataclass
+class GraphDiff:
+    """What replacing a graph changed, filled in by the store when asked.
+
+    ``resources``: the IRIs of the triples added or removed; None for a graph that did not exist
+    before (then everything in it is new).
+    """
+
+    new: bool = False
+    resources: set[str] | None = None
+
+
 @dataclass(frozen=True)
 class GraphInfo:
     """One named graph as ``kg graphs`` lists it."""
@@ -145,6 +157,8 @@ class Store(abc.ABC):
 
     #: Base IRI under which graph and meta IRIs are minted.
     base_iri: str
+    #: Whether :meth:`version` costs nothing (no query), so caches may check it on every use.
+    version_is_cheap: bool = False
 
     # -- reading ---------------------------------------------------------------
     @abc.abstractmethod
@@ -171,8 +185,12 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
-                 path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
-        """Fill a hidden graph from ``path`` or ``data``, then switch it in as ``graph`` with its PROV."""
+                 path: Path | None = None, data: bytes | IO[bytes] | None = None,
+                 diff: GraphDiff | None = None) -> int:
+        """Fill a hidden graph from ``path`` or ``data``, then switch it in as ``graph`` with its PROV.
+
+        With ``diff``, also say what the switch changed (see :class:`GraphDiff`).
+        """
 
     @abc.abstractmethod
     def _hidden(self) -> set[str]:
@@ -183,20 +201,21 @@ class Store(abc.ABC):
         """Remove a hidden graph and its marker."""
 
     def load_file(self, graph: str, path: Path, syntax: RdfSyntax, base_iri: str,
-                  provenance: Provenance, progress: IO[bytes] | None = None) -> int:
+                  provenance: Provenance, progress: IO[bytes] | None = None,
+                  diff: GraphDiff | None = None) -> int:
         """Replace ``graph`` with the triples of a file, atomically; returns the triple count.
 
         A file that does not parse raises :class:`ParseError` and changes nothing.  ``progress``
         is the file opened through a reader that reports progress; it is read instead of ``path``.
         """
         if progress is not None:
-            return self._replace(graph, syntax, base_iri, provenance, data=progress)
-        return self._replace(graph, syntax, base_iri, provenance, path=path)
+            return self._replace(graph, syntax, base_iri, provenance, data=progress, diff=diff)
+        return self._replace(graph, syntax, base_iri, provenance, path=path, diff=diff)
 
     def replace_graph_data(self, graph: str, data: bytes, syntax: RdfSyntax, base_iri: str,
-                           provenance: Provenance) -> int:
+                           provenance: Provenance, diff: GraphDiff | None = None) -> int:
         """Replace ``graph`` with serialised triples, atomically; returns the triple count."""
-        return self._replace(graph, syntax, base_iri, provenance, data=data)
+        return self._replace(graph, syntax, base_iri, provenance, data=data, diff=diff)
 
     def patch_graph(self, graph: str, update: str, provenance: Provenance, triples: int) -> None:
         """Change ``graph`` in place with a SPARQL Update that touches only it, and rewrite its PROV
@@ -217,11 +236,40 @@ class Store(abc.ABC):
         return hidden
 
     def replace_graph(self, graph: str, content: Graph, source: str | None = None,
-                      sha256: str | None = None) -> int:
+                      sha256: str | None = None, diff: GraphDiff | None = None) -> int:
         """Replace ``graph`` with an rdflib graph's triples, atomically, recording PROV."""
         data = content.serialize(format="nt", encoding="utf-8")
         return self.replace_graph_data(graph, data, "ntriples", self.base_iri + "/",
-                                       Provenance.now(source, sha256))
+                                       Provenance.now(source, sha256), diff=diff)
+
+    def replace_if_changed(self, graph: str, ntriples: bytes, source: str,
+                           diff: GraphDiff | None = None) -> int:
+        """Replace a derived graph with N-Triples unless it already holds exactly them; returns its size.
+
+        The content's hash (of its sorted lines) is kept as the graph's ``kg:sha256``, so deriving the
+        same thing again writes nothing: no new PROV record, no change for the steps after it.  A graph
+        patched in place since (no hash recorded) is compared by its content.  (Blank node labels
+        differ between runs, so a graph with blank nodes from a new load is always written.)
+        """
+        lines = sorted({line for line in ntriples.split(b"\n") if line.strip()})
+        digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
+        info = self.graph_info(graph)
+        same = info is not None and info.sha256 == digest
+        if info is not None and info.sha256 is None and info.triples == len(lines):
+            current = self.execute(render("store/graph-triples", graph=iri(graph)), max_rows=None) \
+                .serialize("application/n-triples")
+            found = sorted({line for line in current.split(b"\n") if line.strip()})
+            same = hashlib.sha256(b"\n".join(found)).hexdigest() == digest
+        if info is not None and same:
+            if diff is not None:
+                diff.new, diff.resources = False, set()
+            return info.triples
+        return self.replace_graph_data(graph, b"\n".join(lines) + b"\n", "ntriples", self.base_iri + "/",
+                                       Provenance.now(source, digest), diff=diff)
+
+    def graph_resources(self, graph: str) -> set[str]:
+        """The IRIs a graph mentions as subject or object (what dropping it changes)."""
+        return {str(row["r"]) for row in self.select(render("store/graph-resources", graph=iri(graph)))}
 
     @abc.abstractmethod
     def drop_graph(self, graph: str) -> bool:
@@ -246,6 +294,24 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:
         """Every live quad as rdflib terms (for tests and small exports)."""
+
+    def version(self) -> str:
+        """A token that changes whenever the store's content may have changed (for caches of what it holds).
+
+        This default hashes the graphs' PROV records; back ends that see their own writes count them.
+        """
+        digest = hashlib.sha256()
+        for info in self.graphs():
+            digest.update(f"{info.name}\t{info.triples}\t{info.sha256}\t{info.loaded_at}\n".encode())
+        return digest.hexdigest()
+
+    @property
+    def state(self) -> dict[str, object]:
+        """Room for what is kept per store object (its publication, label caches): never module globals."""
+        found = self.__dict__.get("_kg_state")
+        if found is None:
+            found = self.__dict__["_kg_state"] = {}
+        return found  # type: ignore[no-any-return]
 
     def close(self) -> None:  # noqa: B027 - optional for back ends that hold nothing
         """Release files and connections."""

@@ -41,6 +41,7 @@ from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
+    GraphDiff,
     GraphInfo,
     ParseError,
     Provenance,
@@ -188,6 +189,12 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
         self.recover()
 
+    version_is_cheap = True
+
+    def version(self) -> str:
+        """Counts this object's visible writes (a write by another process is seen through a new snapshot)."""
+        return f"{self.path}:{self._writes}"
+
     # -- consistency between snapshots ------------------------------------------
     @contextlib.contextmanager
     def _visible_write(self, marking: bool = False) -> Iterator[None]:
@@ -327,10 +334,11 @@ class EmbeddedStore(Store):
             raise ParseError(source, f"a single term is too large to read ({exc})") from None
 
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
-                 path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
+                 path: Path | None = None, data: bytes | IO[bytes] | None = None,
+                 diff: GraphDiff | None = None) -> int:
         source = provenance.source or graph
         if syntax in {"nquads", "trig"}:
-            return self._replace_from_dataset(graph, syntax, base_iri, provenance, path, data)
+            return self._replace_from_dataset(graph, syntax, base_iri, provenance, path, data, diff)
         exists = self._ox.contains_named_graph(ox.NamedNode(graph)) or self.graph_info(graph) is not None
         target = graph
         if exists:
@@ -345,6 +353,9 @@ class EmbeddedStore(Store):
         except BaseException:
             self._discard(target)
             raise
+        if diff is not None:
+            diff.new = not exists
+            diff.resources = self._diff_resources(graph, target) if exists else None
         values = prov_record_values(self.meta, graph, provenance, triples)
         if exists:
             self.update(render("store/switch-graph", staging=iri(target), **values))
@@ -353,8 +364,14 @@ class EmbeddedStore(Store):
             self.update(render("store/commit-new-graph", **values))
         return triples
 
+    def _diff_resources(self, graph: str, staging: str) -> set[str]:
+        """The IRIs of the triples a switch of ``staging`` into ``graph`` adds or removes."""
+        rows = self._ox.query(render("store/diff-resources", graph=iri(graph), staging=iri(staging)))
+        return {row["r"].value for row in rows}  # type: ignore[union-attr, index]
+
     def _replace_from_dataset(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
-                              path: Path | None, data: bytes | IO[bytes] | None) -> int:
+                              path: Path | None, data: bytes | IO[bytes] | None,
+                              diff: GraphDiff | None = None) -> int:
         """N-Quads/TriG sources: their triples, whatever graph they name, go into ``graph``."""
         source = provenance.source or graph
         try:
@@ -366,7 +383,7 @@ class EmbeddedStore(Store):
             raise parse_error(source, exc) from None
         except MemoryError as exc:  # Oxigraph's readers cap one token (a literal, an IRI) at 16 MiB
             raise ParseError(source, f"a single term is too large to read ({exc})") from None
-        return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples)
+        return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples, diff=diff)
 
     def _discard(self, hidden_graph: str) -> None:
         """Forget a hidden graph a failed load was filling."""

@@ -67,6 +67,7 @@ from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
+    GraphDiff,
     GraphInfo,
     ParseError,
     Provenance,
@@ -567,7 +568,8 @@ class RemoteStore(Store):
                              f"{self._http_error(response, self.gsp_url)}")
 
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
-                 path: Path | None = None, data: bytes | IO[bytes] | None = None) -> int:
+                 path: Path | None = None, data: bytes | IO[bytes] | None = None,
+                 diff: GraphDiff | None = None) -> int:
         source = provenance.source or graph
         with self._ntriples(source, syntax, base_iri, path, data) as ntriples:
             exists = self._exists(graph)
@@ -585,6 +587,12 @@ class RemoteStore(Store):
                 with contextlib.suppress(StoreError):
                     self._discard(target)
                 raise
+        if diff is not None:
+            diff.new = not exists
+            diff.resources = None if not exists else {
+                row["r"].value for row in self._internal_rows(
+                    render("store/diff-resources", graph=iri(graph), staging=iri(target)))
+                if row["r"] is not None}
         values = prov_record_values(self.meta, graph, provenance, triples)
         if exists:
             self._post_update(render("store/switch-graph", staging=iri(target), **values))

@@ -1,0 +1,128 @@
+"""The steps of the derivation pipeline, in the order they run, each with the graphs it reads.
+
+links → inference → validation → quality → catalogue → search → pages → dump.  Inference
+reads the sources and the links between them (never a derived product, so its result does
+not depend on the previous quality or validation); validation reads the same; quality
+reads the sources; the catalogue and search read what is published (sources, links,
+inferences); the pages' summaries and the dump read everything.
+"""
+
+from __future__ import annotations
+
+from kg import graphs
+from kg.derive import Context, Outcome, Step, resources
+from kg.derive.change import Change
+from kg.store.base import GraphDiff
+
+
+def _derived(ctx: Context, name: str) -> Change:
+    return Change.of([graphs.derived_graph(ctx.settings.base_iri, name)])
+
+
+# -- the steps ----------------------------------------------------------------------------------------
+
+def run_links(ctx: Context) -> Outcome:
+    """Links from what agendas and minutes say (titles, abbreviations) to the resources they name."""
+    try:
+        from kg.ingest.agenda import link_agendas  # type: ignore[attr-defined]
+    except ImportError:
+        return Outcome()
+    result = link_agendas(ctx.store)
+    target = graphs.derived_graph(ctx.settings.base_iri, "links")
+    count = ctx.store.replace_graph(target, result.graph, source="kg links")
+    return Outcome(f"linked agendas to catalogue resources: {count} triples -> {target}",
+                   _derived(ctx, "links"))
+
+
+def run_inference(ctx: Context) -> Outcome:
+    """The OWL RL closure: again only about what the change touched, where that is exact."""
+    from kg.reason import infer
+
+    if not ctx.settings.infer_after_load:
+        return Outcome()
+    diff = GraphDiff()
+    touched = resources(ctx, INFERENCE_READS)
+    changed = [g for g in ctx.change.graphs if Step("probe", INFERENCE_READS, run_links)
+               .reads_graph(g, ctx.settings.base_iri)]
+    inferred = infer(ctx.store, ctx.settings, diff, touched=touched, changed_graphs=changed,
+                     previous_tbox=str(ctx.previous.get("tbox") or "") or None)
+    how = "again for what changed" if inferred.incremental else "in full"
+    return Outcome(f"inferred {inferred.triples} triples -> {inferred.graph} ({how})",
+                   Change({inferred.graph: diff.resources}), {"tbox": inferred.tbox})
+
+
+def run_validation(ctx: Context) -> Outcome:
+    from kg import validate as v
+
+    files = [p for p in v.default_shape_files(ctx.settings) if p.is_file()]
+    if not files:
+        return Outcome()
+    shapes = v.load_shapes(files, ctx.settings.base)
+    report = v.validate_store(ctx.store, ctx.settings, shapes, engine="sparql")
+    v.store_report(ctx.store, ctx.settings, report)
+    return Outcome(f"validated {report.focus_count} resources: {report.count('violation')} violations, "
+                   f"{report.count('warning')} warnings", _derived(ctx, "validation"))
+
+
+def run_quality(ctx: Context) -> Outcome:
+    """DQV measurements: again only for the datasets the change can have touched, when it is small."""
+    from kg import quality
+    from kg.quality_changes import refresh_targets
+
+    if not ctx.settings.quality_after_load:
+        return Outcome()
+    targets = resources(ctx, QUALITY_READS)
+    results = None
+    if targets is not None and ctx.store.graph_info(quality.quality_graph(ctx.store.base_iri)) is not None:
+        results = refresh_targets(ctx.store, ctx.settings, targets)
+    if results is None:
+        results = quality.run(ctx.store, ctx.settings, validate=False)
+    return Outcome(f"quality measured for {len(results)} datasets", _derived(ctx, "quality"))
+
+
+def run_catalog(ctx: Context) -> Outcome:
+    from kg.catalog import refresh_index
+
+    info = refresh_index(ctx.store)
+    return Outcome(f"catalogue index: {info.total} items",
+                   _derived(ctx, "catalog-index").merge(_derived(ctx, "void")))
+
+
+def run_search(ctx: Context) -> Outcome:
+    from kg.search import refresh
+
+    if not ctx.settings.search_after_load:
+        return Outcome()
+    documents = refresh(ctx.store, ctx.settings, ctx.publication)
+    return Outcome(f"search index: {documents} documents")
+
+
+def run_pages(ctx: Context) -> Outcome:
+    from kg.pages.summaries import publish_summaries
+
+    publish_summaries(ctx.store, ctx.publication)
+    return Outcome()
+
+
+def run_dump(ctx: Context) -> Outcome:
+    from kg.catalog import publish_dump
+
+    quads = publish_dump(ctx.store, ctx.publication, ctx.settings)
+    return Outcome(f"dump: {quads} quads")
+
+
+#: Inference reads the sources and the links between them, never a derived product.
+INFERENCE_READS = ("asserted", "links")
+#: Quality reads the sources and the inferences (a resource typed a dataset by inference is measured).
+QUALITY_READS = ("asserted", "inferred")
+
+STEPS: list[Step] = [
+    Step("links", ("asserted",), run_links),
+    Step("inference", INFERENCE_READS, run_inference),
+    Step("validation", ("asserted", "links"), run_validation),
+    Step("quality", QUALITY_READS, run_quality),
+    Step("catalog", ("asserted", "links", "quality"), run_catalog),
+    Step("search", ("asserted", "links", "inferred"), run_search),
+    Step("pages", ("*",), run_pages),
+    Step("dump", ("*",), run_dump),
+]

@@ -1,0 +1,105 @@
+"""The stored validation report: compact, with no blank nodes, the same bytes for the same findings.
+
+A catalogue of 100 000 datasets has over a million findings, most of them the same few
+(a recommended property missing).  A full SHACL report spends six to eight triples on
+each; here the part findings share is written once, as an *issue*:
+
+* ``<issue> a kg:ValidationIssue`` with ``sh:resultSeverity``, ``sh:sourceConstraintComponent``,
+  ``sh:sourceShape``, ``sh:resultPath`` (or ``kg:resultPathText`` for a path that is not one
+  property) and ``sh:resultMessage`` in each language — the issue's IRI is a hash of these;
+* a finding without a value is one triple, ``<focus> kg:hasValidationIssue <issue>``;
+* a finding with a value (a wrong datatype, a value outside a list) is a ``sh:ValidationResult``
+  with ``sh:focusNode``, ``kg:issue`` and ``sh:value``, named by a hash of the three;
+* ``<base>/id/validation/report a sh:ValidationReport`` with ``sh:conforms`` and
+  ``kg:resourcesChecked``.
+
+Every IRI is minted from content, so deriving the same findings again writes the same triples
+(and the pipeline then writes nothing).  ``kg validate --format ttl`` still writes the standard
+report, one ``sh:ValidationResult`` per finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rdflib import Literal
+from rdflib.namespace import RDF, SH
+
+from kg.namespaces import KG
+from kg.shacl_sparql import PathSpec
+
+if TYPE_CHECKING:
+    from kg.validate import Result
+
+SEVERITY_IRIS = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
+
+
+def _path_text(spec: PathSpec) -> str:
+    kind = spec[0]
+    if kind == "iri":
+        return f"<{spec[1]}>"
+    if kind in ("alternative", "sequence"):
+        joiner = " | " if kind == "alternative" else " / "
+        return "(" + joiner.join(_path_text(s) for s in spec[1]) + ")"
+    marks = {"inverse": "^", "zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
+    inner = _path_text(spec[1])
+    return f"^{inner}" if kind == "inverse" else f"{inner}{marks.get(kind, '')}"
+
+
+def report_iri(base_iri: str) -> str:
+    return f"{base_iri.rstrip('/')}/id/validation/report"
+
+
+def issue_iri(base_iri: str, r: Result) -> str:
+    """The IRI of what a finding shares with others of its kind (severity, shape, path, messages)."""
+    key = _hash(r.severity, r.component, r.shape or "", r.path or "", sorted(r.messages))
+    return f"{base_iri.rstrip('/')}/id/validation/issue/{key}"
+
+
+def compact_triples(results: Iterable[Result], base_iri: str, conforms: bool, checked: int) -> bytes:
+    """The report as N-Triples in the compact form (see the module's description)."""
+    out: list[str] = []
+    report = f"<{report_iri(base_iri)}>"
+    out.append(f"{report} <{RDF.type}> <{SH.ValidationReport}> .")
+    out.append(f"{report} <{SH.conforms}> {Literal(conforms).n3()} .")
+    out.append(f"{report} <{KG.resourcesChecked}> {Literal(checked).n3()} .")
+    issues: set[str] = set()
+    blank = 0
+    for r in results:
+        issue = issue_iri(base_iri, r)
+        if issue not in issues:
+            issues.add(issue)
+            node = f"<{issue}>"
+            out.append(f"{node} <{RDF.type}> <{KG.ValidationIssue}> .")
+            out.append(f"{node} <{SH.resultSeverity}> <{SEVERITY_IRIS[r.severity]}> .")
+            out.append(f"{node} <{SH.sourceConstraintComponent}> <{r.component}> .")
+            if r.shape:
+                out.append(f"{node} <{SH.sourceShape}> <{r.shape}> .")
+            if r.path is not None:
+                if r.path[0] == "iri":
+                    out.append(f"{node} <{SH.resultPath}> <{r.path[1]}> .")
+                else:
+                    text = Literal(_path_text(r.path)).n3()
+                    out.append(f"{node} <{KG.resultPathText}> {text} .")
+            for lang, text in r.messages:
+                out.append(f"{node} <{SH.resultMessage}> {Literal(text, lang=lang or None).n3()} .")
+        focus = r.focus
+        if r.value is None and focus != "_:":
+            out.append(f"<{focus}> <{KG.hasValidationIssue}> <{issue}> .")
+            continue
+        blank += focus == "_:"
+        key = _hash(focus, issue, r.value or "", blank if focus == "_:" else 0)
+        node = f"<{base_iri.rstrip('/')}/id/validation/result/{key}>"
+        out.append(f"{node} <{RDF.type}> <{SH.ValidationResult}> .")
+        out.append(f"{node} <{KG.issue}> <{issue}> .")
+        if focus != "_:":
+            out.append(f"{node} <{SH.focusNode}> <{focus}> .")
+        if r.value is not None and r.value != "_:":
+            out.append(f"{node} <{SH.value}> {r.value} .")
+    return ("\n".join(sorted(set(out))) + "\n").encode("utf-8")
