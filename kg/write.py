@@ -59,6 +59,11 @@ class Writer:
         self._idle = threading.Condition()
         self._closed = False
         self._thread: threading.Thread | None = None
+        #: Seconds between looks for writes by other processes (a remote store is shared); 0: never.
+        self.watch_interval = 5.0 if settings.store == "remote" and background else 0.0
+        self._seen: dict[str, tuple[object, ...]] | None = None
+        if self.watch_interval:
+            self._outside_writes()  # what the store holds now is this process's starting point
         if background:
             if not self.pipeline.status().get("steps"):  # a store nothing was ever derived from
                 self._pending = Change.everything()
@@ -181,6 +186,8 @@ class Writer:
     def _changed(self, change: Change) -> None:
         """After a durable write: record it and bring the derived state up to date (now, or soon)."""
         self.publication.set_value("last_write", now())
+        if self.watch_interval:  # this process's own write is not someone else's: take it as known
+            change = change.merge(self._outside_writes())
         if self._thread is None:
             self.pipeline.run(change, self.report)
             return
@@ -188,11 +195,35 @@ class Writer:
             self._pending = self._pending.merge(change) if self._pending else change
             self._idle.notify_all()
 
+    def _outside_writes(self) -> Change:
+        """Graphs another process wrote to a store it shares with this one (a remote store), found by
+        their PROV records: they are derived again like any write of this process."""
+        from kg.graphs import kind_of
+
+        records = {g.name: (g.triples, g.sha256, g.loaded_at) for g in self.store.graphs()
+                   if kind_of(g.name, self.store.base_iri) == "asserted"}
+        known, self._seen = self._seen, records
+        if known is None or known == records:
+            return Change()
+        changed = {g for g in set(known) | set(records) if known.get(g) != records.get(g)}
+        if set(known) - set(records):   # a dropped graph: what it held is gone; everything is derived again
+            return Change.everything()
+        return Change({g: None for g in changed})
+
     def _derive_forever(self) -> None:
         while True:
             with self._idle:
                 while not self._pending and not self._closed:
-                    self._idle.wait()
+                    if self.watch_interval and not self._idle.wait(self.watch_interval):
+                        try:
+                            outside = self._outside_writes()
+                        except Exception:  # the store may be down for a moment; try again next time
+                            log.warning("could not read the store's graphs", exc_info=True)
+                            outside = Change()
+                        if outside:
+                            self._pending = outside
+                    elif not self.watch_interval:
+                        self._idle.wait()
                 if self._closed and not self._pending:
                     return
                 change, self._pending = self._pending, Change()

@@ -16,8 +16,8 @@ from kg import validate as v
 from kg.cli import main
 from kg.config import Settings
 from kg.iris import Minter
-from kg.namespaces import KG
 from kg.loading import load_paths
+from kg.namespaces import KG
 from kg.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
