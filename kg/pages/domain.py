@@ -556,7 +556,8 @@ def scheme_versions(store: Store, scheme: str, labeller: Labeller) -> list[Schem
     return sorted(versions, key=lambda x: -x.number)
 
 
-def _withdrawals(rows: list[dict[str, Node]], labeller: Labeller, concept: str | None = None) -> list[Withdrawal]:
+def _withdrawals(rows: list[dict[str, Node]], labeller: Labeller,
+                 concept: str | None = None) -> list[Withdrawal]:
     out: dict[str, Withdrawal] = {}
     by: dict[str, list[str]] = defaultdict(list)
     for row in rows:
