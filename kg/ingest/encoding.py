@@ -12,7 +12,9 @@ Danish Excel's "CSV (semikolonsepareret)", code page 850 for "CSV (MS-DOS)", Mac
    as UTF-8 so that each damaged cell is reported where it is;
 4. otherwise the 8-bit code pages Excel writes are tried, and the one whose text reads as Danish
    or Western European (æ ø å é ü, typographic quotes and dashes, § € °) wins;
-5. if none reads so, the text is not Danish: chardet, a maintained general detector, guesses.
+5. if none reads so, or the winner is mostly letters beyond ASCII (Greek or Cyrillic read through
+   a Western code page), the text is not Danish: chardet, a maintained general detector, guesses,
+   and the report says it is a guess.
 
 Step 4 is a rule and not a library because it is better at what kg gets: measured on kg's own
 fixtures (``docs/conceptlists.md``), charset-normalizer read the Windows-1252 ladeinfrastruktur
@@ -95,9 +97,20 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         score = plausibility(text)
         if best is None or score > best[0]:
             best = (score, name, label, text)
-    if best is not None and best[0] > 0:
+    if best is not None and best[0] > 0 and foreign_share(best[3]) <= MAX_FOREIGN_SHARE:
         return Decoded(best[3], best[1], f"{best[2]} (detected)")
     return _guess(data)
+
+
+#: Danish text is mostly ASCII letters (æ, ø and å are a few in a hundred); Greek or Cyrillic read
+#: through a Western code page turns into accented Latin letters almost throughout.
+MAX_FOREIGN_SHARE = 0.25
+
+
+def foreign_share(text: str) -> float:
+    """The share of letters beyond ASCII among all letters of ``text``."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c >= "\x80" for c in letters) / len(letters) if letters else 0.0
 
 
 def _guess(data: bytes) -> Decoded:
