@@ -71,7 +71,8 @@ def test_every_way_excel_and_libreoffice_save_a_list_gives_the_same_skos(setting
 def test_danish_excels_semicolon_csv_keeps_every_character(settings: Settings) -> None:
     result = read_conceptlist(SAVED / "excel-semikolon.csv", settings, scheme="saved")
     stik = URIRef(Minter(settings.base_iri).concept("saved", "stik"))
-    assert set(result.graph.objects(stik, RDFS.comment)) == {Literal("“Type 2” – det almindelige stik.", lang="da")}
+    comment = Literal("“Type 2” – det almindelige stik.", lang="da")
+    assert set(result.graph.objects(stik, RDFS.comment)) == {comment}
     operator = URIRef(Minter(settings.base_iri).concept("saved", "ladepunktsoperatoer"))
     assert (operator, SKOS.prefLabel, Literal("Ladepunktsoperatør", lang="da")) in result.graph
 
@@ -103,8 +104,8 @@ def test_a_workbook_with_a_title_block_several_sheets_formulas_merged_cells_and_
     c = {n: URIRef(minter.concept("saved", f"{n:03d}")) for n in range(1, 6)}  # Ids typed 1..5, shown 001..
     graph = result.graph
     assert (c[1], SKOS.prefLabel, Literal("Ladepunkt", lang="da")) in graph
-    assert (c[4], SKOS.definition, Literal("Fysisk grænseflade mellem et ladepunkt og et køretøj.", lang="da")) \
-        in graph  # the formula's saved value
+    saved = Literal("Fysisk grænseflade mellem et ladepunkt og et køretøj.", lang="da")
+    assert (c[4], SKOS.definition, saved) in graph  # the formula's saved value
     assert set(graph.objects(c[2], SKOS.broader)) == {c[1]}  # the merged cell, first row
     assert set(graph.objects(c[3], SKOS.broader)) == {c[1]}  # ... and the row below it
     assert (c[1], RDFS.comment, Literal("29. august 2023", lang="da")) in graph
@@ -131,8 +132,9 @@ def test_a_formula_saved_without_its_value_is_a_row_error(settings: Settings) ->
 
 
 @pytest.mark.parametrize(("value", "code", "shown"), [
-    (7, "000", "007"), (3.5, "General", "3,5"), (1234567.891, "#,##0.00", "1.234.567,89"), (0.25, "0%", "25%"),
-    (datetime(2023, 8, 29), "mm-dd-yy", "29-08-2023"),       # Excel's locale short date, as Danish Excel shows it
+    (7, "000", "007"), (3.5, "General", "3,5"), (1234567.891, "#,##0.00", "1.234.567,89"),
+    (0.25, "0%", "25%"),
+    (datetime(2023, 8, 29), "mm-dd-yy", "29-08-2023"),  # Excel's locale short date, as Danish Excel shows it
     (datetime(2023, 8, 29), "[$-406]d. mmmm yyyy;@", "29. august 2023"),
     (datetime(2023, 8, 29, 14, 5), "dd-mm-yyyy hh:mm", "29-08-2023 14:05"), (-5, "0;(0)", "(5)"),
     (12, '0" kW"', "12 kW"), (True, None, "SAND"), (0.1 + 0.2, "General", "0,3"),

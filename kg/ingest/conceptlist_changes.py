@@ -10,7 +10,9 @@ same Danish definition and the same broader concepts (after the renames found so
 parents are followed); it then keeps the old IRI.  Where several concepts share definition and
 place it cannot tell which is which, and where a concept left and another came in under the same
 broader concept or with the same definition it cannot tell whether that was a rename: in both
-cases it says so and asks for the Id column, which decides.
+cases it says so and asks for the Id column, which decides.  (The second case is a hint: one
+concept left and one came in with the same definition elsewhere, or under the same broader
+concept — or both at the top — as the only ones there.)
 """
 
 from __future__ import annotations
@@ -145,17 +147,30 @@ def find_renames(old: dict[str, ConceptState], new: dict[str, ConceptState], fix
                                    f"give each row its Id in a column 'Begrebs-id' to keep the IRIs")
     left = {i: s for i, s in gone.items() if i not in taken}
     came = {i: s for i, s in fresh.items() if i not in found.kept}
-    for s in (came[i] for i in sorted(came)):
-        for j, t in sorted(left.items()):
-            same_definition = _norm(s.definition.get("da")) == _norm(t.definition.get("da"))
-            same_place = frozenset(found.kept.get(b, b) for b in s.broader) == t.broader
-            same_english = bool(s.pref.get("en")) and _norm(s.pref.get("en")) == _norm(t.pref.get("en"))
-            if (same_definition and not same_place) or (same_place and same_english):
-                why = "the same definition" if same_definition else "the same English term and place"
-                found.undecided.append(
-                    f"'{t.label}' left the list and '{s.label}' came in with {why}: if it is the same "
-                    f"concept renamed, give its row the Id '{j.rsplit('/', 1)[-1]}' (column 'Begrebs-id') "
-                    f"to keep its IRI {j}")
+    by_place: dict[frozenset[str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for i, s in left.items():
+        by_place[s.broader][0].append(i)
+    for i, s in came.items():
+        by_place[frozenset(found.kept.get(b, b) for b in s.broader)][1].append(i)
+    hinted: set[str] = set()
+    for j in sorted(left):
+        t = left[j]
+        same_definition = [i for i in sorted(came) if _norm(came[i].definition.get("da"))
+                           == _norm(t.definition.get("da"))]
+        olds, news = by_place[t.broader]
+        if len(same_definition) == 1:
+            i, why = same_definition[0], "the same definition"
+        elif len(olds) == 1 and len(news) == 1:
+            i, why = news[0], "under the same broader concept" if t.broader else "at the top of the list"
+        else:
+            continue
+        if i in hinted:
+            continue
+        hinted.add(i)
+        found.undecided.append(
+            f"'{t.label}' left the list and '{came[i].label}' came in with {why}: if it is the same "
+            f"concept renamed, give its row the Id '{j.rsplit('/', 1)[-1]}' (column 'Begrebs-id') "
+            f"to keep its IRI {j}")
     return found
 
 
