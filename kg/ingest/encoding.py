@@ -17,9 +17,9 @@ Danish Excel's "CSV (semikolonsepareret)", code page 850 for "CSV (MS-DOS)", Mac
    and the report says it is a guess.
 
 Step 4 is a rule and not a library because it is better at what kg gets: measured on kg's own
-fixtures (``docs/conceptlists.md``), charset-normalizer read the Windows-1252 ladeinfrastruktur
-list as Windows-1250 (æ ø å became ć ř ĺ) and chardet took code page 850 for 865 and any file with
-Macintosh line ends for Mac Roman, while the rule read all of them right.
+lists (``python -m bench.encodings``, table in ``docs/conceptlists.md``), charset-normalizer read
+the Windows-1252 ladeinfrastruktur list as Windows-1250 (æ ø å became ć ř ĺ) and chardet took its
+code page 850 copy for 865, while the rule read every file Excel writes right.
 """
 
 from __future__ import annotations
