@@ -98,6 +98,8 @@ def read_delimited(path: Path, recognise: Recognise, encoding: str | None = None
     try:
         decoded = decode(data, encoding)
     except EncodingError as exc:
+        if b"\x00" in data[:8192]:  # zero bytes that are not UTF-16 text: not text at all
+            raise SpreadsheetError(path, "binary file, not a CSV concept list") from None
         raise SpreadsheetError(path, str(exc)) from None
     text = decoded.text
     if "\x00" in text[:8192]:
