@@ -159,16 +159,16 @@ def find_renames(old: dict[str, ConceptState], new: dict[str, ConceptState], fix
                            == _norm(t.definition.get("da"))]
         olds, news = by_place[t.broader]
         if len(same_definition) == 1:
-            i, why = same_definition[0], "the same definition"
+            i, why = same_definition[0], "with the same definition"
         elif len(olds) == 1 and len(news) == 1:
             i, why = news[0], "under the same broader concept" if t.broader else "at the top of the list"
         else:
             continue
-        if i in hinted:
-            continue
+        if i in hinted or (str(DCTERMS.replaces), URIRef(j).n3()) in came[i].other:
+            continue  # a concept the list says replaces the one that left is not a rename
         hinted.add(i)
         found.undecided.append(
-            f"'{t.label}' left the list and '{came[i].label}' came in with {why}: if it is the same "
+            f"'{t.label}' left the list and '{came[i].label}' came in {why}: if it is the same "
             f"concept renamed, give its row the Id '{j.rsplit('/', 1)[-1]}' (column 'Begrebs-id') "
             f"to keep its IRI {j}")
     return found
