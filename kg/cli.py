@@ -515,19 +515,24 @@ def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: s
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scheme", help="Scheme slug (default: the sidecar's slug, else the file name).")
 @click.option("--skip-bad-rows", is_flag=True, help="Load the good rows and report the bad ones.")
-@click.option("--dry-run", is_flag=True, help="Check and convert only; load nothing.")
+@click.option("--encoding", help="Text encoding of a .csv (default: detected, and reported), e.g. cp1252.")
+@click.option("--sheet", help="Sheet of an .xlsx to read (default: the one whose header kg recognises).")
+@click.option("--dry-run", is_flag=True,
+              help="Check, convert and print the change report only; load nothing.")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
               help="Also print the SKOS on standard output in this syntax.")
 @click.pass_context
 def ingest_conceptlist(ctx: click.Context, file: Path, scheme: str | None, skip_bad_rows: bool,
-                       dry_run: bool, fmt: str | None) -> None:
+                       encoding: str | None, sheet: str | None, dry_run: bool, fmt: str | None) -> None:
     """Read a concept list (.csv/.xlsx, Danish modelling rules' columns) into SKOS and load it.
 
     The list replaces its scheme's named graph all or nothing, from whatever folder it is
-    read; a list with bad rows loads nothing unless --skip-bad-rows.  Layout: docs/conceptlists.md.
+    read, as a new version with a change report against the stored one: renamed concepts
+    keep their IRIs where kg can tell, concepts that left the list are kept as withdrawn.
+    A list with bad rows loads nothing unless --skip-bad-rows.  Layout: docs/conceptlists.md.
     """
     _ingest_one(ctx, file, "conceptlist", dry_run, fmt, strict=False, scheme=scheme,
-                skip_bad_rows=skip_bad_rows)
+                skip_bad_rows=skip_bad_rows, encoding=encoding, sheet=sheet)
 
 
 # -- agendas ----------------------------------------------------------------------------------
@@ -558,16 +563,23 @@ def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt:
               help="Output format (default: from the -o file name, else csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (its sidecar .scheme.toml is written beside it); default: standard output.")
+@click.option("--ids", is_flag=True, help="Write the Id column (Begrebs-id) for every concept, so that "
+              "terms can be renamed in the spreadsheet without changing IRIs.")
 @click.pass_context
-def export_conceptlist(ctx: click.Context, scheme: str, fmt: str | None, output: Path | None) -> None:
-    """Write the concept scheme SCHEME (slug or IRI) as a concept list in the ingest's layout."""
+def export_conceptlist(ctx: click.Context, scheme: str, fmt: str | None, output: Path | None,
+                       ids: bool) -> None:
+    """Write the concept scheme SCHEME (slug or IRI) as a concept list in the ingest's layout.
+
+    Withdrawn concepts are left out; the Id column is written when an IRI does not follow from
+    its term (a recognised rename), or for every concept with --ids.
+    """
     from kg.export import conceptlist as ex
 
     settings = _settings(ctx)
     fmt = fmt or (output.suffix.lower().lstrip(".") if output and output.suffix.lower() == ".xlsx" else "csv")
     target = ex.scheme_iri(settings, scheme)
     with _store(ctx) as store:
-        rows = ex.concept_rows(store, target)
+        rows = ex.concept_rows(store, target, ids=ids)
         if not rows:
             known = ", ".join(s.rsplit("/", 1)[-1] for s in ex.known_schemes(store)) or "none"
             raise click.ClickException(f"no concepts in scheme {target} (schemes in the store: {known})")

@@ -81,6 +81,10 @@ class Minter:
     def scheme(self, scheme: str) -> str:
         return self._id("concept", scheme)
 
+    def scheme_version(self, scheme: str, number: int) -> str:
+        """A recorded version of a concept scheme (outside ``id/concept/`` so no concept slug can clash)."""
+        return self._id("concept-version", scheme, str(number))
+
     def org(self, slug: str) -> str:
         return self._id("org", slug)
 

@@ -17,6 +17,8 @@ KG = Namespace("https://kg.rammearkitektur.dk/def/kg#")
 LADE = Namespace("https://kg.rammearkitektur.dk/def/ladeinfrastruktur#")
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: ADMS status values (Completed, UnderDevelopment, Deprecated, Withdrawn), for adms:status.
+ADMS_STATUS = Namespace("http://purl.org/adms/status/")
 BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")
 #: SEMIC Core Vocabularies; ``cv:hasLegalResource`` is the Danish modelling rules' "juridisk kilde".
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -97,8 +99,8 @@ def bind_all(graph: Graph) -> Graph:
 
 
 __all__ = [
-    "ADMS", "APPROVAL", "BESLUIT", "CV", "DCAT", "DCATDK", "DCTERMS", "DQV", "ELI", "EU_ACCESS",
-    "EU_FILETYPE", "EU_FREQ", "EU_LANG", "EU_LICENCE", "EU_THEME", "FOAF", "HYDRA", "KG",
+    "ADMS", "ADMS_STATUS", "APPROVAL", "BESLUIT", "CV", "DCAT", "DCATDK", "DCTERMS", "DQV", "ELI",
+    "EU_ACCESS", "EU_FILETYPE", "EU_FREQ", "EU_LANG", "EU_LICENCE", "EU_THEME", "FOAF", "HYDRA", "KG",
     "LADE", "LOCN", "MDL", "OA", "ODRL", "ORG", "OWL", "PERSON", "PREFIXES", "PROV", "RDF", "RDFS",
     "SCHEMA", "SD", "SH", "SKOS", "SPDX", "VCARD", "VOID", "XSD", "bind_all", "sparql_prologue",
 ]

@@ -163,7 +163,7 @@ def test_export_is_canonical_and_idempotent(memory_store: Store, settings: Setti
     (tmp_path / "valid.scheme.toml").write_text(
         sidecar_text("testliste", scheme_metadata(memory_store, settings, scheme)), encoding="utf-8")
     rows = read_csv_rows(first.read_text(encoding="utf-8"))
-    assert rows[0] == [c.header for c in COLUMNS]
+    assert rows[0] == [c.header for c in COLUMNS if not c.optional]  # no Id or replacement: not written
     assert [r[0] for r in rows[1:]] == ["Frugt", "Fugl", "Æble", "Ørn", "Ågerhøne"]  # Danish order
     assert rows[2][3] == "fjerfæ; flyvedyr"  # values sorted within a cell
     second = read_conceptlist(first, settings)
@@ -257,9 +257,16 @@ def test_bad_row_is_reported_with_row_and_column(settings: Settings, tmp_path: P
     assert f"row {row}" in text and (column is None or f"column '{column}'" in text)
 
 
-def test_undecodable_text_is_reported_in_its_cell(settings: Settings) -> None:
+def test_a_latin1_file_is_read_as_windows_1252(settings: Settings) -> None:
     result = read_conceptlist(FIXTURES / "latin1.csv", settings)
-    assert [(p.row, p.column) for p in result.errors] == [(2, "Definition")]
+    assert result.errors == [] and "Windows-1252" in result.described
+    assert Literal("Drik af brændte bønner.", lang="da") in set(result.graph.objects(None, SKOS.definition))
+
+
+def test_undecodable_text_is_reported_in_its_cell(settings: Settings) -> None:
+    """A UTF-8 file with one cell pasted in as Latin-1 is UTF-8 with a bad cell, not another encoding."""
+    result = read_conceptlist(FIXTURES / "saved" / "mixed-utf8.csv", settings)
+    assert [(p.row, p.column) for p in result.errors] == [(5, "Definition (da)")]
     assert "undecodable" in result.errors[0].message
 
 
@@ -308,7 +315,7 @@ def test_missing_required_column_and_duplicate_columns(settings: Settings, tmp_p
 
 
 def test_wrong_suffix_and_bad_sidecar(settings: Settings, tmp_path: Path) -> None:
-    other = tmp_path / "list.txt"
+    other = tmp_path / "list.ods"
     other.write_text("Term,Definition\n", encoding="utf-8")
     with pytest.raises(ConceptListError, match=r"must be a \.csv or \.xlsx"):
         read_conceptlist(other, settings)

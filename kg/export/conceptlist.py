@@ -5,8 +5,12 @@ come back out in the same columns: ingest then export gives the same rows and
 the same cells.  For that the output is canonical: every column of
 :data:`kg.ingest.conceptlist.COLUMNS` in that order, rows in Danish
 alphabetical order of the preferred term, the values of a multi-valued cell in
-the same order joined by ``"; "``.  The scheme's own metadata goes to a sidecar
-beside the output so that re-ingesting the export rebuilds the scheme too.
+the same order joined by ``"; "``.  The optional columns (*Begrebs-id*, *Erstatter*) are
+written only when they carry something: the Id column when a concept's IRI is not the one its
+preferred term would give (after a rename kg recognised) or when asked for, so that re-ingesting
+the export keeps every IRI.  Withdrawn concepts have left the list and are not exported.  The
+scheme's own metadata goes to a sidecar beside the output so that re-ingesting the export rebuilds
+the scheme too.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from rdflib import Literal, URIRef
 
 from kg.config import Settings
 from kg.ingest.conceptlist import COLUMNS, SIDECAR_SUFFIX, danish_key
-from kg.iris import Minter
+from kg.iris import Minter, slugify
 from kg.queries import iri, render
 from kg.store.base import Store
 
@@ -30,7 +34,10 @@ Row = dict[str, list[str]]
 #: (property, language) of a literal → the column it goes to.
 _LITERAL_COLUMN = {(str(c.prop), c.lang): c.key for c in COLUMNS if c.lang is not None}
 #: property of an IRI value → the column it goes to.
-_IRI_COLUMN = {str(c.prop): c.key for c in COLUMNS if c.kind in {"iris", "iri", "source", "broader"}}
+_IRI_COLUMN = {str(c.prop): c.key for c in COLUMNS
+               if c.kind in {"iris", "iri", "source", "broader", "replaces"}}
+#: Columns holding other concepts, written as their Danish preferred terms.
+_CONCEPT_COLUMNS = {"broader", "replaces"}
 
 
 class ExportError(ValueError):
@@ -49,8 +56,11 @@ def known_schemes(store: Store) -> list[str]:
     return [str(r["scheme"]) for r in store.select(render("conceptlist/schemes"))]
 
 
-def concept_rows(store: Store, scheme: str) -> list[Row]:
-    """The scheme's concepts as canonical rows (column key → values), in canonical order."""
+def concept_rows(store: Store, scheme: str, ids: bool = False) -> list[Row]:
+    """The scheme's current concepts as canonical rows (column key → values), in canonical order.
+
+    ``ids``: fill the Id column for every concept even where each IRI follows from its term.
+    """
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for binding in store.select(render("conceptlist/concepts", scheme=iri(scheme))):
         concept, prop, obj = str(binding["concept"]), str(binding["p"]), binding["o"]
@@ -61,13 +71,19 @@ def concept_rows(store: Store, scheme: str) -> list[Row]:
             values[concept][key].add(str(obj))
         elif isinstance(obj, URIRef) and prop in _IRI_COLUMN:
             values[concept][_IRI_COLUMN[prop]].add(str(obj))
-    labels = {c: sorted(v["pref_da"], key=danish_key)[0] for c, v in values.items() if v.get("pref_da")}
+    labels = {str(b["concept"]): str(b["label"])
+              for b in store.select(render("conceptlist/labels", scheme=iri(scheme)))}
+    labels.update({c: sorted(v["pref_da"], key=danish_key)[0] for c, v in values.items() if v.get("pref_da")})
+    needs_ids = ids or any(cells.get("id") or concept != _minted(scheme, cells)
+                           for concept, cells in values.items())
     rows: list[Row] = []
-    for cells in values.values():
+    for concept, cells in values.items():
+        if needs_ids and not cells.get("id"):
+            cells["id"] = {concept.rsplit("/", 1)[-1]}
         row: Row = {}
         for column in COLUMNS:
             found = cells.get(column.key, set())
-            if column.kind == "broader":
+            if column.kind in _CONCEPT_COLUMNS:
                 found = {labels.get(target, target) for target in found}
             row[column.key] = sorted(found, key=danish_key)
         rows.append(row)
@@ -75,9 +91,22 @@ def concept_rows(store: Store, scheme: str) -> list[Row]:
     return rows
 
 
+def _minted(scheme: str, cells: dict[str, set[str]]) -> str:
+    """The IRI a concept's preferred Danish term gives (what ingest mints without an Id)."""
+    terms = sorted(cells.get("pref_da", ()), key=danish_key)
+    return f"{scheme}/{slugify(terms[0])}" if terms else ""
+
+
+def columns(rows: list[Row]) -> list[str]:
+    """The keys of the columns to write: every column, less the optional ones no row has a value for."""
+    return [c.key for c in COLUMNS if not c.optional or any(r.get(c.key) for r in rows)]
+
+
 def table(rows: list[Row]) -> list[list[str]]:
     """Header plus one list of cell texts per row, in the layout's column order."""
-    return [[c.header for c in COLUMNS], *([("; ".join(r[c.key])) for c in COLUMNS] for r in rows)]
+    keys = columns(rows)
+    headers = {c.key: c.header for c in COLUMNS}
+    return [[headers[k] for k in keys], *([("; ".join(r[k])) for k in keys] for r in rows)]
 
 
 def write_csv(rows: list[Row], out: IO[str]) -> None:

@@ -1,11 +1,17 @@
-"""Concept lists (begrebslister) from CSV or XLSX to SKOS.
+"""Concept lists (begrebslister) from a spreadsheet to SKOS.
 
 A begrebsliste is the table the Danish modelling rules describe: one row per
 concept, with preferred, accepted and deprecated terms, a definition, examples,
 comments, legal source and source.  kg reads it in that column layout (Danish
-headers, variants accepted case-insensitively) and writes SKOS as the rules map
-it, so that a list the secretariat keeps in a spreadsheet becomes linked data
-whose IRIs stay the same from one ingest to the next.
+headers, variants accepted case-insensitively) from whatever Excel or LibreOffice
+saved (:mod:`kg.ingest.spreadsheet`) and writes SKOS as the rules map it, so that
+a list the secretariat keeps in a spreadsheet becomes linked data whose IRIs stay
+the same from one ingest to the next.
+
+A concept's IRI is minted from its Id (column *Begrebs-id*) where the list gives
+one, else from its preferred Danish term; :mod:`kg.ingest.conceptlist_versions`
+then keeps the IRI of a concept it recognises as renamed, retires concepts that
+left the list and records the version.
 
 The checks are strict because a list is published as it is loaded: a row with
 an error keeps the whole file out of the store unless the caller asks to skip
@@ -14,26 +20,34 @@ bad rows.  ``docs/conceptlists.md`` documents the layout and the sidecar file.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.config import Settings
 from kg.ingest import Prepared
+from kg.ingest.conceptlist_sidecar import (
+    SIDECAR_SUFFIX,
+    SidecarError,
+    is_iri,
+    read_replacements,
+    read_sidecar,
+    scheme_triples,
+    sidecar_path,
+)
+from kg.ingest.spreadsheet import SpreadsheetError, Table
+from kg.ingest.spreadsheet import read_table as read_spreadsheet
 from kg.iris import Minter, slugify
 from kg.namespaces import ADMS, CV, MDL, bind_all
 
-Kind = Literal["label", "labels", "text", "iris", "iri", "source", "broader"]
+Kind = Literal["id", "label", "labels", "text", "iris", "iri", "source", "broader", "replaces"]
 
 
 @dataclass(frozen=True)
@@ -46,15 +60,19 @@ class Column:
     lang: str | None
     kind: Kind
     aliases: tuple[str, ...] = ()
+    #: Export writes an optional column only when some concept has a value for it.
+    optional: bool = False
 
     def names(self) -> set[str]:
         """Every header spelling that means this column, compared as slugs."""
         return {slugify(self.header), *(slugify(a) for a in self.aliases)}
 
 
-#: The layout, in the order export writes it.  ``label``/``text`` cells hold one value, ``labels``,
-#: ``iris`` and ``broader`` cells hold several separated by ``;``.
+#: The layout, in the order export writes it.  ``label``/``text``/``id`` cells hold one value,
+#: ``labels``, ``iris``, ``broader`` and ``replaces`` cells hold several separated by ``;``.
 COLUMNS: tuple[Column, ...] = (
+    Column("id", "Begrebs-id", DCTERMS.identifier, None, "id",
+           ("id", "begrebsid", "begrebs id", "identifikator", "identifier", "concept id"), optional=True),
     Column("pref_da", "Foretrukken term (da)", SKOS.prefLabel, "da", "label",
            ("foretrukken term", "foretrukket term", "foretrukne term", "term", "preferred term",
             "preferred term da", "prefLabel")),
@@ -75,6 +93,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", "Kilde", DCTERMS.source, "da", "source", ("kilder", "source")),
     Column("broader", "Overordnet begreb", SKOS.broader, None, "broader",
            ("overordnede begreber", "overbegreb", "broader", "broader concept")),
+    Column("replaces", "Erstatter", DCTERMS.replaces, None, "replaces",
+           ("erstatter begreb", "erstatter begreberne", "replaces"), optional=True),
     Column("status", "Status", ADMS.status, None, "iri", ("begrebsstatus",)),
     Column("note_da", "Redaktionel note (da)", SKOS.editorialNote, "da", "text",
            ("redaktionel note", "editorial note", "editorial note da")),
@@ -85,10 +105,6 @@ BY_KEY = {c.key: c for c in COLUMNS}
 _BY_NAME = {name: c for c in COLUMNS for name in c.names()}
 REQUIRED = ("pref_da", "def_da")
 SEPARATOR = ";"
-#: Absolute IRIs only; the schemes a legal source or status is published under.
-_IRI = re.compile(r"^(?:https?://[^\s/<>\"{}|\\^`]+[^\s<>\"{}|\\^`]*|urn:[A-Za-z0-9][^\s<>\"{}|\\^`]*)$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-SIDECAR_SUFFIX = ".scheme.toml"
 
 
 class ConceptListError(ValueError):
@@ -131,6 +147,14 @@ class ConceptListResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
+    #: How the file was read ("read as Windows-1252 (detected), ';'-separated, CRLF line ends").
+    described: str = ""
+    #: Concept IRIs fixed by the list's Id column (never taken for a rename of another concept).
+    fixed: set[str] = field(default_factory=set)
+    #: IRIs of the concepts of rows left out with ``skip_bad_rows`` (their stored version is kept).
+    skipped_iris: set[str] = field(default_factory=set)
+    #: The sidecar's replacements: withdrawn concept (term or IRI) → replacing concept (term or IRI).
+    replacements: dict[str, str] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -145,163 +169,23 @@ def danish_key(text: str) -> tuple[str, str]:
     return folded, text
 
 
-def is_iri(text: str) -> bool:
-    """True for an absolute http(s) or urn IRI with no characters an IRI may not hold."""
-    return bool(_IRI.match(text))
-
-
 def split_cell(text: str) -> list[str]:
     """The values of a multi-valued cell: split on ``;``, trimmed, empties dropped."""
     return [part.strip() for part in text.split(SEPARATOR) if part.strip()]
 
 
-# -- reading the table ------------------------------------------------------------------------
-
-@dataclass
-class _Table:
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells)
-    strict_width: bool  # CSV rows must have exactly the header's width
+def recognised_header(cell: str) -> str | None:
+    """The column a header cell means, if any (how the reader finds the header row and the sheet)."""
+    column = _BY_NAME.get(slugify(cell))
+    return column.key if column is not None else None
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
-    return str(value)
-
-
-def _read_xlsx(path: Path) -> _Table:
-    import openpyxl
-
+def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """The header and rows of a concept list's file; raises :class:`ConceptListError` for other files."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many exception types for one cause: a corrupt file
-        raise ConceptListError(path, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception as exc:
-        raise ConceptListError(path, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
-    finally:
-        workbook.close()
-    if not raw or not any(c.strip() for c in raw[0]):
-        raise ConceptListError(path, "empty workbook, or its first row is empty: not a concept list")
-    header = raw[0]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    rows = []
-    for number, cells in enumerate(raw[1:], start=2):
-        while cells and not cells[-1].strip():
-            cells = cells[:-1]
-        rows.append((number, cells))
-    return _Table(header, rows, strict_width=False)
-
-
-def _recognised(cells: Iterable[str]) -> int:
-    return sum(slugify(c) in _BY_NAME for c in cells if c.strip())
-
-
-def _read_csv(path: Path) -> _Table:
-    data = path.read_bytes()
-    if not data.strip():
-        raise ConceptListError(path, "empty file: not a concept list")
-    if b"\x00" in data[:8192]:
-        raise ConceptListError(path, "binary file, not a CSV concept list")
-    # Undecodable bytes survive as lone surrogates so that each bad cell can be reported by row and column.
-    text = data.decode("utf-8-sig", errors="surrogateescape")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = max((",", ";", "\t"),
-                    key=lambda d: _recognised(next(csv.reader([first_line], delimiter=d), [])))
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ConceptListError(path, f"not a readable CSV file ({exc})") from None
-    if not records or not any(c.strip() for c in records[0]):
-        raise ConceptListError(path, "the first row is empty: not a concept list")
-    return _Table(records[0], [(n, r) for n, r in enumerate(records[1:], start=2)], strict_width=True)
-
-
-def read_table(path: Path) -> _Table:
-    """The header and rows of a CSV or XLSX file; raises :class:`ConceptListError` for other files."""
-    if not path.is_file():
-        raise ConceptListError(path, "no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix == ".csv":
-        return _read_csv(path)
-    raise ConceptListError(path, "a concept list must be a .csv or .xlsx file")
-
-
-# -- the sidecar with the scheme's own metadata -----------------------------------------------
-
-_SIDECAR_TEXT = {"title": (SKOS.prefLabel, DCTERMS.title), "definition": (SKOS.definition,),
-                 "editorial_note": (SKOS.editorialNote,)}
-_SIDECAR_KEYS = {"slug", "status", "version", "legal_source", "source", "related", *_SIDECAR_TEXT}
-
-
-def sidecar_path(path: Path) -> Path:
-    """``ladeinfrastruktur.csv`` → ``ladeinfrastruktur.scheme.toml`` beside it."""
-    return path.with_name(path.stem + SIDECAR_SUFFIX)
-
-
-def read_sidecar(path: Path) -> dict[str, object]:
-    """The ``[scheme]`` table of a list's sidecar, checked; empty when there is no sidecar."""
-    side = sidecar_path(path)
-    if not side.is_file():
-        return {}
-    try:
-        table = tomllib.loads(side.read_text(encoding="utf-8")).get("scheme", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConceptListError(side, f"not a valid sidecar: {exc}") from None
-    if not isinstance(table, dict):
-        raise ConceptListError(side, "[scheme] must be a table")
-    for key, value in table.items():
-        if key not in _SIDECAR_KEYS:
-            known = ", ".join(sorted(_SIDECAR_KEYS))
-            raise ConceptListError(side, f"unknown key {key!r} in [scheme] (known: {known})")
-        if key in _SIDECAR_TEXT:
-            if not isinstance(value, dict) or not all(
-                    isinstance(t, str) and _LANG.match(k) for k, t in value.items()):
-                raise ConceptListError(side, f"{key} must map language tags to text, e.g. {key}.da = \"…\"")
-        elif key in {"legal_source", "source", "related"}:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConceptListError(side, f"{key} must be a list of strings")
-            if key == "legal_source" and not all(is_iri(v) for v in value):
-                raise ConceptListError(side, "legal_source must hold absolute IRIs")
-        elif not isinstance(value, str):
-            raise ConceptListError(side, f"{key} must be a string")
-        elif key == "status" and not is_iri(value):
-            raise ConceptListError(side, "status must be an absolute IRI")
-    return table
-
-
-def _scheme_triples(graph: Graph, scheme_iri: URIRef, slug: str, meta: dict[str, object], base: str) -> None:
-    graph.add((scheme_iri, RDF.type, SKOS.ConceptScheme))
-    titles = meta.get("title") or {"da": slug}
-    for key, props in _SIDECAR_TEXT.items():
-        values = titles if key == "title" else meta.get(key, {})
-        for lang, text in values.items():  # type: ignore[union-attr]
-            for prop in props:
-                graph.add((scheme_iri, prop, RdfLiteral(text.strip(), lang=lang)))
-    if "status" in meta:
-        graph.add((scheme_iri, ADMS.status, URIRef(str(meta["status"]))))
-    if "version" in meta:
-        graph.add((scheme_iri, OWL.versionInfo, RdfLiteral(str(meta["version"]))))
-    for value in meta.get("legal_source", []):  # type: ignore[attr-defined]
-        graph.add((scheme_iri, CV.hasLegalResource, URIRef(value)))
-    for value in meta.get("source", []):  # type: ignore[attr-defined]
-        source = URIRef(value) if is_iri(value) else RdfLiteral(value, lang="da")
-        graph.add((scheme_iri, DCTERMS.source, source))
-    for value in meta.get("related", []):  # type: ignore[attr-defined]
-        related = URIRef(value if is_iri(value) else base + value.lstrip("/"))
-        graph.add((scheme_iri, DCTERMS.relation, related))
+        return read_spreadsheet(path, recognised_header, set(REQUIRED), encoding=encoding, sheet=sheet)
+    except SpreadsheetError as exc:
+        raise ConceptListError(exc.path, exc.reason) from None
 
 
 # -- rows to concepts -------------------------------------------------------------------------
@@ -312,17 +196,22 @@ class _Row:
     values: dict[str, list[str]]  # column key -> values
     headers: dict[str, str]  # column key -> the header as written in the file
     problems: list[Problem] = field(default_factory=list)
+    iri: str = ""
 
     @property
     def pref(self) -> str:
         return (self.values.get("pref_da") or [""])[0]
+
+    @property
+    def ident(self) -> str:
+        return (self.values.get("id") or [""])[0]
 
     def fail(self, key: str | None, message: str) -> None:
         column = self.headers.get(key, BY_KEY[key].header) if key else None
         self.problems.append(Problem(self.number, column, message))
 
 
-def _map_header(path: Path, header: list[str]) -> tuple[dict[int, Column], list[Problem]]:
+def _map_header(path: Path, header: list[str], header_row: int) -> tuple[dict[int, Column], list[Problem]]:
     mapping: dict[int, Column] = {}
     warnings: list[Problem] = []
     seen: dict[str, str] = {}
@@ -331,7 +220,7 @@ def _map_header(path: Path, header: list[str]) -> tuple[dict[int, Column], list[
             continue
         column = _BY_NAME.get(slugify(name))
         if column is None:
-            warnings.append(Problem(1, name.strip(), "unknown column, ignored"))
+            warnings.append(Problem(header_row, name.strip(), "unknown column, ignored"))
             continue
         if column.key in seen:
             raise ConceptListError(path, f"columns '{seen[column.key]}' and '{name.strip()}' both mean "
@@ -347,14 +236,14 @@ def _map_header(path: Path, header: list[str]) -> tuple[dict[int, Column], list[
     return mapping, warnings
 
 
-def _parse_row(number: int, cells: list[str], width: int, strict_width: bool,
-               mapping: dict[int, Column], header: list[str]) -> _Row | None:
+def _parse_row(number: int, cells: list[str], table: Table, mapping: dict[int, Column]) -> _Row | None:
     """One data row's values, with the problems a row has on its own; None for a blank row."""
+    header, width = table.header, len(table.header)
     if not any(c.strip() for c in cells):
         return None
     headers = {c.key: header[i].strip() for i, c in mapping.items()}
     row = _Row(number, {}, headers)
-    if len(cells) > width or (strict_width and len(cells) < width):
+    if len(cells) > width or (table.strict_width and len(cells) < width):
         # Name the first column that is missing, or say where the surplus starts.
         where = header[len(cells)].strip() or None if len(cells) < width else None
         surplus = f" (column {width + 1} onwards has no header)" if len(cells) > width else ""
@@ -369,16 +258,20 @@ def _parse_row(number: int, cells: list[str], width: int, strict_width: bool,
                                             f"value in column {index + 1}, which has no header"))
             continue
         if re.search("[\udc80-\udcff]", text):
-            row.fail(column.key, "undecodable text: the file must be UTF-8")
+            row.fail(column.key, "undecodable text: the file is UTF-8 except here (retype the cell, or "
+                                 "give --encoding)")
             row.values[column.key] = [text]  # present, though unreadable: not also "missing"
             continue
         text = text.strip()
         if not text:
             continue
-        values = split_cell(text) if column.kind in {"labels", "iris", "broader"} else [text]
+        several = column.kind in {"labels", "iris", "broader", "replaces"}
+        values = split_cell(text) if several else [text]
         if column.kind == "label" and SEPARATOR in text:
             row.fail(column.key, f"one preferred term per language; put the others in "
                                  f"'{BY_KEY['alt_da'].header}'")
+        if column.kind == "id" and (SEPARATOR in text or (slugify(text) == "x" and text.lower() != "x")):
+            row.fail(column.key, f"not an Id: {text!r} (one Id per concept, with letters or digits)")
         if column.kind in {"iris", "iri"}:
             for value in values:
                 if not is_iri(value):
@@ -386,6 +279,11 @@ def _parse_row(number: int, cells: list[str], width: int, strict_width: bool,
                                          f"e.g. http://data.europa.eu/eli/reg/2023/1804/oj)"
                              if column.key == "legal" else f"not an IRI: {value!r}")
         row.values[column.key] = values
+    for (r, index), doubt in table.cell_problems.items():
+        column = mapping.get(index)
+        if r == number and column is not None:
+            row.fail(column.key, doubt)
+            row.values.setdefault(column.key, ["?"])  # present, though unread: not also "missing"
     if not row.pref:
         row.fail("pref_da", "missing preferred term")
     if not row.values.get("def_da"):
@@ -396,8 +294,17 @@ def _parse_row(number: int, cells: list[str], width: int, strict_width: bool,
     return row
 
 
+def _assign_iris(rows: list[_Row], minter: Minter, slug: str) -> None:
+    """Each row's concept IRI: from its Id where it has one, else from its preferred Danish term."""
+    for row in rows:
+        if row.ident:
+            row.iri = minter.concept(slug, slugify(row.ident))
+        elif row.pref:
+            row.iri = minter.concept(slug, slugify(row.pref))
+
+
 def _cross_checks(rows: list[_Row]) -> None:
-    """Checks across rows: duplicates, terms preferred here and deprecated there, broader references."""
+    """Checks across rows: duplicate terms and IRIs, terms preferred here and deprecated there."""
     first: dict[str, _Row] = {}
     for row in rows:
         if not row.pref:
@@ -406,9 +313,19 @@ def _cross_checks(rows: list[_Row]) -> None:
         if slug in first:
             other = first[slug]
             row.fail("pref_da", f"duplicate preferred term {row.pref!r} (same concept IRI as row "
-                                f"{other.number}, {other.pref!r})")
+                                f"{other.number}, {other.pref!r})" if not (row.ident or other.ident) else
+                     f"duplicate preferred term {row.pref!r} (also row {other.number}, {other.pref!r})")
         else:
             first[slug] = row
+    by_iri: dict[str, _Row] = {}
+    for row in rows:
+        if not row.iri:
+            continue
+        other = by_iri.setdefault(row.iri, row)
+        if other is not row and (row.ident or other.ident):
+            row.fail("id" if row.ident else "pref_da",
+                     f"gives the same concept IRI as row {other.number} ({other.ident or other.pref!r}): "
+                     f"{row.iri.rsplit('/', 1)[-1]}")
     preferred = {r.pref.casefold(): r for r in rows if r.pref}
     for row in rows:
         for term in row.values.get("dep_da", []):
@@ -417,42 +334,49 @@ def _cross_checks(rows: list[_Row]) -> None:
                 row.fail("dep_da", f"term {term!r} is deprecated here but preferred in row {other.number}")
 
 
-def _resolve_broader(rows: list[_Row], usable: set[int], targets: set[int]) -> dict[int, list[str]]:
-    """Broader references of the usable rows as slugs or IRIs, pointing at target rows only.
+Target = int | str  # a row number, or an absolute IRI
 
-    Unknown references become problems of the referring row.
+
+def _resolve_broader(rows: list[_Row], usable: set[int], targets: set[int]) -> dict[int, list[Target]]:
+    """Broader references of the usable rows as target row numbers or IRIs, pointing at target rows only.
+
+    A reference is another row's preferred term, else its Id, else an absolute IRI.  Unknown
+    references become problems of the referring row.
     """
-    by_slug = {slugify(r.pref): r for r in rows if r.number in targets}
-    all_slugs = {slugify(r.pref): r for r in rows if r.pref}
-    resolved: dict[int, list[str]] = {}
+    by_term = {slugify(r.pref): r for r in rows if r.number in targets}
+    by_id = {slugify(r.ident): r for r in rows if r.number in targets and r.ident}
+    all_terms = {slugify(r.pref): r for r in rows if r.pref}
+    all_ids = {slugify(r.ident): r for r in rows if r.ident}
+    resolved: dict[int, list[Target]] = {}
     for row in rows:
         if row.number not in usable:
             continue
-        targets = []
+        found: list[Target] = []
         for ref in row.values.get("broader", []):
             if is_iri(ref):
-                targets.append(ref)
+                found.append(ref)
                 continue
             slug = slugify(ref)
-            if slug == slugify(row.pref):
+            target = by_term.get(slug) or by_id.get(slug)
+            known = all_terms.get(slug) or all_ids.get(slug)
+            if known is row:
                 row.fail("broader", f"{ref!r} is the concept itself")
-            elif slug in by_slug:
-                targets.append(slug)
-            elif slug in all_slugs:
-                row.fail("broader", f"{ref!r} refers to row {all_slugs[slug].number}, which is left out")
+            elif target is not None:
+                found.append(target.number)
+            elif known is not None:
+                row.fail("broader", f"{ref!r} refers to row {known.number}, which is left out")
             else:
                 row.fail("broader", f"unknown broader concept {ref!r}: no row has it as preferred term")
-        resolved[row.number] = targets
+        resolved[row.number] = found
     # A cycle in skos:broader makes every concept on it its own ancestor.
-    parents = {slugify(r.pref): [t for t in resolved.get(r.number, []) if not is_iri(t)]
-               for r in rows if r.number in usable}
+    parents = {n: [t for t in found if isinstance(t, int)] for n, found in resolved.items()}
     for row in rows:
         if row.number not in usable:
             continue
-        start, stack, seen = slugify(row.pref), list(parents.get(slugify(row.pref), [])), set()
+        stack, seen = list(parents.get(row.number, [])), set()
         while stack:
             node = stack.pop()
-            if node == start:
+            if node == row.number:
                 row.fail("broader", "the broader concepts form a cycle back to this concept")
                 break
             if node not in seen:
@@ -461,21 +385,37 @@ def _resolve_broader(rows: list[_Row], usable: set[int], targets: set[int]) -> d
     return resolved
 
 
-def read_conceptlist(path: Path, settings: Settings, scheme: str | None = None,
-                     skip_bad_rows: bool = False) -> ConceptListResult:
-    """Read a begrebsliste (.csv/.xlsx, optional ``.scheme.toml`` sidecar) into SKOS.
+def scheme_slug(path: Path, scheme: str | None = None) -> str:
+    """The scheme a list describes: ``scheme``, else the sidecar's ``slug``, else the file name."""
+    try:
+        meta = read_sidecar(Path(path))
+    except SidecarError as exc:
+        raise ConceptListError(exc.path, exc.reason) from None
+    return slugify(scheme or str(meta.get("slug") or Path(path).stem))
 
-    The scheme slug is ``scheme``, else the sidecar's ``slug``, else the file name.
+
+def read_conceptlist(path: Path, settings: Settings, scheme: str | None = None,
+                     skip_bad_rows: bool = False, encoding: str | None = None, sheet: str | None = None,
+                     known_terms: Mapping[str, str] | None = None) -> ConceptListResult:
+    """Read a begrebsliste (spreadsheet, optional ``.scheme.toml`` sidecar) into SKOS.
+
+    The scheme slug is ``scheme``, else the sidecar's ``slug``, else the file name.  ``known_terms``
+    maps the casefolded preferred terms of the concepts the store already holds (withdrawn ones
+    too) to their IRIs, so that the *Erstatter* column can name a concept that has left the list.
     Raises :class:`ConceptListError` for a file that is not a concept list at all.
     """
     path = Path(path)
-    table = read_table(path)
-    meta = read_sidecar(path)
+    table = read_table(path, encoding=encoding, sheet=sheet)
+    try:
+        meta = read_sidecar(path)
+        replacements = read_replacements(path)
+    except SidecarError as exc:
+        raise ConceptListError(exc.path, exc.reason) from None
     slug = slugify(scheme or str(meta.get("slug") or path.stem))
-    mapping, warnings = _map_header(path, table.header)
-    width = len(table.header)
-    rows = [r for n, cells in table.rows
-            if (r := _parse_row(n, cells, width, table.strict_width, mapping, table.header)) is not None]
+    mapping, warnings = _map_header(path, table.header, table.header_row)
+    rows = [r for n, cells in table.rows if (r := _parse_row(n, cells, table, mapping)) is not None]
+    minter = Minter(settings.base_iri)
+    _assign_iris(rows, minter, slug)
     _cross_checks(rows)
     every = {r.number for r in rows}
     resolved = _resolve_broader(rows, every, {r.number for r in rows if r.pref})
@@ -490,16 +430,22 @@ def read_conceptlist(path: Path, settings: Settings, scheme: str | None = None,
             usable = still
     usable = {r.number for r in rows if not r.problems}
     problems = sorted((p for r in rows for p in r.problems), key=lambda p: (p.row or 0))
-    minter = Minter(settings.base_iri)
     scheme_iri = URIRef(minter.scheme(slug))
     graph = bind_all(Graph())
-    _scheme_triples(graph, scheme_iri, slug, meta, settings.base)
+    scheme_triples(graph, scheme_iri, slug, meta, settings.base)
     good = [r for r in rows if r.number in usable]
+    iris = {r.number: r.iri for r in rows}
+    terms = {k.casefold(): v for k, v in (known_terms or {}).items()}
     for row in good:
-        _concept_triples(graph, minter, slug, scheme_iri, row, resolved[row.number])
-    result = ConceptListResult(graph, slug, str(scheme_iri), len(good), warnings=warnings)
+        broader = [str(t) if isinstance(t, str) else iris[t] for t in resolved[row.number]]
+        replaced = [_replaced_iri(ref, terms, minter, slug) for ref in row.values.get("replaces", [])]
+        _concept_triples(graph, scheme_iri, row, broader, replaced)
+    result = ConceptListResult(graph, slug, str(scheme_iri), len(good), warnings=warnings,
+                               described=table.described, replacements=replacements,
+                               fixed={r.iri for r in good if r.ident})
     if skip_bad_rows:
         result.skipped_rows = sorted({p.row for p in problems if p.row is not None})
+        result.skipped_iris = {r.iri for r in rows if r.number not in usable and r.iri}
         result.warnings.extend(Problem(p.row, p.column, p.message + " (row skipped)") for p in problems)
     else:
         result.errors = problems
@@ -508,50 +454,60 @@ def read_conceptlist(path: Path, settings: Settings, scheme: str | None = None,
     return result
 
 
-def _concept_triples(graph: Graph, minter: Minter, slug: str, scheme_iri: URIRef, row: _Row,
-                     broader: list[str]) -> None:
-    concept = URIRef(minter.concept(slug, slugify(row.pref)))
+def _replaced_iri(ref: str, terms: Mapping[str, str], minter: Minter, slug: str) -> str:
+    """The concept an *Erstatter* cell names: an IRI, a stored concept's term, else the term's IRI."""
+    if is_iri(ref):
+        return ref
+    return terms.get(ref.casefold()) or minter.concept(slug, slugify(ref))
+
+
+def _concept_triples(graph: Graph, scheme_iri: URIRef, row: _Row, broader: list[str],
+                     replaced: list[str]) -> None:
+    concept = URIRef(row.iri)
     graph.add((concept, RDF.type, SKOS.Concept))
     graph.add((concept, SKOS.inScheme, scheme_iri))
     for key, values in row.values.items():
         column = BY_KEY[key]
-        if column.kind == "broader":
+        if column.kind in {"broader", "replaces"}:
             continue
+        if column.kind == "id" and slugify(values[0]) == values[0]:
+            continue  # the IRI says it already; an Id in another spelling is kept as dct:identifier
         for value in values:
             if column.kind in {"iris", "iri"} or (column.kind == "source" and is_iri(value)):
                 graph.add((concept, column.prop, URIRef(value)))
             else:
                 graph.add((concept, column.prop, RdfLiteral(value, lang=column.lang)))
     for target in broader:
-        graph.add((concept, SKOS.broader,
-                   URIRef(target if is_iri(target) else minter.concept(slug, target))))
+        graph.add((concept, SKOS.broader, URIRef(target)))
+    for target in replaced:
+        graph.add((concept, DCTERMS.replaces, URIRef(target)))
     if not broader:
         graph.add((concept, SKOS.topConceptOf, scheme_iri))
         graph.add((scheme_iri, SKOS.hasTopConcept, concept))
 
 
 __all__ = [
-    "BY_KEY", "COLUMNS", "Column", "ConceptListError", "ConceptListResult", "Problem", "danish_key",
-    "is_iri", "read_conceptlist", "read_sidecar", "read_table", "sidecar_path", "split_cell",
+    "BY_KEY", "COLUMNS", "SIDECAR_SUFFIX", "Column", "ConceptListError", "ConceptListResult", "Problem",
+    "danish_key", "is_iri", "prepare", "read_conceptlist", "read_sidecar", "read_table", "recognised_header",
+    "scheme_slug", "sidecar_path", "split_cell",
 ]
 
 
 def prepare(path: Path, settings: Settings, store: object, scheme: str | None = None,
-            skip_bad_rows: bool = False) -> Prepared:
-    """The write path's face of the concept-list ingest: the list's SKOS, named by its scheme.
+            skip_bad_rows: bool = False, encoding: str | None = None, sheet: str | None = None) -> Prepared:
+    """The write path's face of the concept-list ingest: the list's SKOS and its history, named by its scheme.
 
-    A concept list is its scheme, so an edited list read from any folder replaces the same graph.
+    A concept list is its scheme, so an edited list read from any folder replaces the same graph;
+    the version in the store (``store``) is read to keep IRIs across renames, retire the concepts
+    that left the list, and record the new version with its change report.
     """
-    result = read_conceptlist(path, settings, scheme=scheme, skip_bad_rows=skip_bad_rows)
-    summary = f"{result.concepts} concepts in scheme {result.scheme_iri}"
-    if result.skipped_rows:
-        summary += f", {len(result.skipped_rows)} bad row(s) skipped"
-    return Prepared(result.graph, f"conceptlists/{result.scheme}",
-                    warnings=[f"{path}: {p}" for p in result.warnings],
-                    errors=_load_errors(result), summary=summary)
+    from kg.ingest.conceptlist_versions import prepare_version
+
+    return prepare_version(Path(path), settings, store, scheme=scheme, skip_bad_rows=skip_bad_rows,
+                           encoding=encoding, sheet=sheet)
 
 
-def _load_errors(result: ConceptListResult) -> list[str]:
+def load_errors(result: ConceptListResult) -> list[str]:
     """Bad rows keep the whole list out: each one, then what to do."""
     if not result.errors:
         return []

@@ -515,6 +515,93 @@ def scheme_concepts(store: Store, scheme: str, labeller: Labeller, within: str =
     return {"tree": roots, "index": sorted(index.items()), "count": len(nodes), "within": within}
 
 
+@dataclass
+class SchemeVersion:
+    """One recorded version of a concept scheme and its change report in the reader's language."""
+
+    term: Term
+    number: int
+    date: str
+    source: str = ""
+    report: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Withdrawal:
+    """A withdrawn concept: which version withdrew it, when, and what replaces it."""
+
+    term: Term
+    version: Term | None = None
+    number: str = ""
+    date: str = ""
+    scheme: Term | None = None
+    replaced_by: list[Term] = field(default_factory=list)
+
+
+def scheme_versions(store: Store, scheme: str, labeller: Labeller) -> list[SchemeVersion]:
+    """The scheme's recorded versions, newest first, each with its change report's lines."""
+    found: dict[str, dict[str, object]] = {}
+    notes: dict[str, list[Node]] = defaultdict(list)
+    for row in store.select(render("browse/scheme-versions", scheme=iri(scheme))):
+        v = str(row["v"])
+        entry = found.setdefault(v, {"number": _int(row.get("number")), "date": _date(row.get("issued")),
+                                     "source": _text(row.get("source"))})
+        if row.get("note") is not None and row["note"] not in notes[v]:
+            notes[v].append(row["note"])
+        entry["number"] = entry["number"] or _int(row.get("number"))
+    terms = labeller.terms(list(found))
+    versions = [SchemeVersion(terms[v], int(e["number"]), str(e["date"]), str(e["source"]),  # type: ignore[call-overload]
+                              [line for line in _pick(notes[v], labeller.lang).splitlines() if line.strip()])
+                for v, e in found.items()]
+    return sorted(versions, key=lambda x: -x.number)
+
+
+def _withdrawals(rows: list[dict[str, Node]], labeller: Labeller,
+                 concept: str | None = None) -> list[Withdrawal]:
+    out: dict[str, Withdrawal] = {}
+    by: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        c = concept or str(row["c"])
+        item = out.setdefault(c, Withdrawal(labeller.term(c)))
+        if isinstance(row.get("version"), URIRef):
+            item.version = labeller.term(str(row["version"]))
+        item.number = item.number or _text(row.get("number"))
+        item.date = item.date or _date(row.get("issued"))
+        if isinstance(row.get("scheme"), URIRef):
+            item.scheme = labeller.term(str(row["scheme"]))
+        if isinstance(row.get("by"), URIRef) and str(row["by"]) not in by[c]:
+            by[c].append(str(row["by"]))
+    labeller.terms([b for bs in by.values() for b in bs])
+    for c, item in out.items():
+        item.replaced_by = sorted((labeller.term(b) for b in by[c]), key=lambda t: t.label.text.lower())
+    return sorted(out.values(), key=lambda w: w.term.label.text.lower())
+
+
+def scheme_withdrawn(store: Store, scheme: str, labeller: Labeller) -> list[Withdrawal]:
+    """The concepts that have left the scheme's list, still resolvable, with when and what replaces them."""
+    rows = store.select(render("browse/scheme-withdrawn", scheme=iri(scheme)))
+    labeller.terms([str(r["c"]) for r in rows])
+    return _withdrawals(rows, labeller)
+
+
+def concept_withdrawal(store: Store, concept: str, labeller: Labeller) -> Withdrawal | None:
+    """None for a current concept; for a withdrawn one, the version that withdrew it and its replacement."""
+    rows = store.select(render("browse/concept-withdrawn", c=iri(concept)))
+    found = _withdrawals(rows, labeller, concept)
+    return found[0] if found else None
+
+
+def concept_history(page: ResourcePage, lang: str) -> list[str]:
+    """The concept's change notes ("Version 2 (…): renamed …") in the reader's language, oldest first."""
+    notes = _literals(page, str(SKOS.changeNote), lang)
+
+    def version(note: str) -> tuple[int, str]:
+        number = note.split(" ", 2)[1] if note.startswith("Version ") else ""
+        return (int(number) if number.isdigit() else 0, note)
+
+    return sorted(notes, key=version)
+
+
 def concept_terms(page: ResourcePage, lang: str) -> dict[str, dict[str, list[str]]]:
     """Preferred, accepted and deprecated terms per language (the concept page's term table)."""
     wanted = {str(SKOS.prefLabel): "preferred", str(SKOS.altLabel): "accepted",
@@ -637,7 +724,11 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         sec["distributions"] = [labeller.term(d) for d in _objects(page, str(DCAT.distribution))]
     elif kind == "scheme":
         sec.update(scheme_concepts(store, s, labeller, within))
+        sec["versions"] = scheme_versions(store, s, labeller)
+        sec["withdrawn"] = scheme_withdrawn(store, s, labeller)
     elif kind == "concept":
+        sec["withdrawal"] = concept_withdrawal(store, s, labeller)
+        sec["history"] = concept_history(page, lang)
         sec["terms"] = concept_terms(page, lang)
         sec["definition"] = _literals(page, str(SKOS.definition), lang)
         sec["example"] = _literals(page, str(SKOS.example), lang)
