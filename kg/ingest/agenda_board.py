@@ -6,8 +6,11 @@ the numbered list after "Følgende arkitekturprodukter var indstillet til
 godkendelse …" gives the proposals, in order (their position is the number in
 the list).  Under "Arkitekturboards udtalelse fra mødet 31. oktober 2023" the
 statement follows, product by product: a sub-heading names the product, its
-paragraphs are the statement, a sentence "… blev godkendt …" gives the outcome,
-and after "… godkendt med følgende bemærkninger:" come the remarks.
+paragraphs are the statement, a sentence "… blev godkendt …" (or any other phrasing
+:mod:`agenda_outcomes` knows) gives the outcome, and the paragraphs after the outcome
+are the remarks ("… godkendt med følgende bemærkninger:", but also the reasons
+given after "… blev ikke godkendt.").  A paragraph that reports a decision in
+words no outcome fits gives the outcome "other", with its words kept.
 
 The statement's sub-headings do not always repeat the list titles exactly
 ("… for digitale overblik …" against "… for tværgående digitalt overblik …"),
@@ -28,6 +31,7 @@ from datetime import date
 
 from kg.ingest.agenda_blocks import Block
 from kg.ingest.agenda_dates import day_months, full_dates
+from kg.ingest.agenda_outcomes import OTHER, outcome_of, reports_a_decision
 from kg.ingest.agenda_parse import Item
 
 _MEETING = re.compile(r"^(?P<body>[\wÆØÅæøå-]+?)\s+møde\s+(?:den\s+)?(?P<rest>.*\d.*)$", re.IGNORECASE)
@@ -45,6 +49,8 @@ class Proposal:
     title: str
     line: int
     outcome: str | None = None
+    #: The paragraph that states the outcome, as written.
+    outcome_text: str = ""
     statements: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
 
@@ -58,20 +64,6 @@ class BoardMeeting:
     line: int
     ordinal: int | None = None
     proposals: list[Proposal] = field(default_factory=list)
-
-
-def outcome_of(text: str) -> str | None:
-    """The decision-outcome slug a sentence states ("… blev godkendt med følgende bemærkninger:")."""
-    lower = text.casefold()
-    if re.search(r"\bblev\s+(?:ikke\s+godkendt|afvist)\b", lower):
-        return "afvist"
-    if re.search(r"\bblev\s+udsat\b", lower):
-        return "udsat"
-    if re.search(r"\bblev\s+godkendt\b", lower):
-        if re.search(r"\bmed\s+(?:følgende\s+|de\s+)?bemærkning(?:er)?\b", lower):
-            return "godkendt-med-bemaerkninger"
-        return "godkendt"
-    return None
 
 
 def _stems(text: str) -> set[str]:
@@ -163,12 +155,16 @@ class _BoardReader:
             self.warn(block.line, f"item {self.item.number}: a statement paragraph under the meeting of "
                                   f"{meeting.day.isoformat()} names no proposal; not placed")
             return
-        outcome = outcome_of(block.text)
-        if outcome is not None and self.proposal.outcome is None:
-            self.proposal.outcome = outcome
-            self.after_outcome = "remark" if outcome == "godkendt-med-bemaerkninger" else "statement"
+        found = outcome_of(block.text)
+        if found is None and self.proposal.outcome is None and reports_a_decision(block.text):
+            found = (OTHER, block.text)
+            self.warn(block.line, f"item {self.item.number}: '{_short(block.text)}' reports a decision on "
+                                  f"'{self.proposal.title}' in words no outcome fits; kept as 'andet'")
+        if found is not None and self.proposal.outcome is None:
+            self.proposal.outcome, self.proposal.outcome_text = found[0], block.text
+            self.after_outcome = "remark"
             return
-        if outcome is not None:
+        if found is not None:
             self.warn(block.line, f"item {self.item.number}: a second outcome for '{self.proposal.title}'; "
                                   "the first is kept")
         target = self.proposal.remarks if self.after_outcome == "remark" else self.proposal.statements
@@ -191,6 +187,11 @@ def read_board_report(item: Item, warn: Callable[[int, str], None]) -> list[Boar
                              f"'{p.title}' ({board.day.isoformat()})")
     _ordinals(item, meetings, warn)
     return meetings
+
+
+def _short(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _heading_meeting(block: Block, pattern: re.Pattern[str]) -> tuple[str, date] | None:
