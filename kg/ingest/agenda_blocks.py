@@ -54,6 +54,8 @@ class Document:
 
     blocks: list[Block]
     unit: Literal["line", "paragraph"] = "line"
+    #: Text in the page header (Word), which may be the only place that names the meeting's date.
+    margins: list[str] = field(default_factory=list)
 
 
 _INVISIBLE = {0x00AD: None, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None}

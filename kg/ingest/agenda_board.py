@@ -2,7 +2,7 @@
 
 An item reports on another body's meetings when its case description has
 headings like "Arkitekturboards møde 29. august 2023".  Under each such heading
-the numbered list after "Følgende arkitekturprodukter var indstillet til
+the numbered (or bulleted) list after "Følgende arkitekturprodukter var indstillet til
 godkendelse …" gives the proposals, in order (their position is the number in
 the list).  Under "Arkitekturboards udtalelse fra mødet 31. oktober 2023" the
 statement follows, product by product: a sub-heading names the product, its
@@ -72,6 +72,7 @@ def _stems(text: str) -> set[str]:
 
 def match_title(heading: str, proposals: list[Proposal]) -> Proposal | None:
     """The proposal a statement sub-heading is about, when one is a clear best match (see module doc)."""
+    heading = re.sub(r"^\d{1,2}[.)]?\s+", "", heading.strip())
     plain = " ".join(heading.casefold().split())
     exact = [p for p in proposals if " ".join(p.title.casefold().split()) == plain]
     if len(exact) == 1:
@@ -125,7 +126,7 @@ class _BoardReader:
         self.mode, self.proposal, self.unplaced, self.after_outcome = "statement", None, False, "statement"
 
     def _listed(self, meeting: BoardMeeting, block: Block) -> None:
-        if block.kind != "number":
+        if block.kind not in {"number", "bullet"}:
             if self.list_state == "in":
                 self.list_state = "after"
             return
@@ -134,6 +135,8 @@ class _BoardReader:
                                   f"{meeting.day.isoformat()}; only the first is read as the proposals")
             return
         position = int(block.label) if block.label.isdigit() else len(meeting.proposals) + 1
+        if any(p.position == position for p in meeting.proposals):
+            position = max(p.position for p in meeting.proposals) + 1
         meeting.proposals.append(Proposal(position, block.text, block.line))
         self.list_state = "in"
 

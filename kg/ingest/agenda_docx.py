@@ -284,10 +284,25 @@ def read_docx(path: Path) -> Document:
     try:
         document = docx.Document(str(path))
         blocks = _Reader(document).run()
+        margins = _page_headers(document)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:
         raise AgendaError(f"not a readable Word document (.docx): {type(exc).__name__}") from None
     except Exception as exc:  # lxml raises its own syntax errors for corrupt XML parts
         if type(exc).__module__.startswith("lxml"):
             raise AgendaError("not a readable Word document (.docx): damaged XML inside") from None
         raise
-    return Document(blocks, "paragraph")
+    return Document(blocks, "paragraph", margins)
+
+
+def _page_headers(document: Any) -> list[str]:
+    """The text of the page headers (first page and default), once each, in order."""
+    texts: list[str] = []
+    for section in document.sections:
+        for header in (section.first_page_header, section.header):
+            if header.is_linked_to_previous and section is not document.sections[0]:
+                continue
+            for paragraph in header.paragraphs:
+                text = tidy(paragraph.text)
+                if text and text not in texts:
+                    texts.append(text)
+    return texts

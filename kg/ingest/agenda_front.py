@@ -5,8 +5,8 @@ the same fields come as "Mødedato:", "Tidspunkt: torsdag den 28. november 2024,
 "Tid og sted: …", a date and a time on separate lines, several fields run together in one
 paragraph (Markdown joins lines), a two-column table ("Dato | 16. maj 2024"), or a table with a
 header row ("Dato | Sted" over the values).  When no field gives the date, the title may ("Referat
-af møde i It-Arkitekturrådet den 13. juni 2024").  Fields the ingest has no property for
-(participants, note taker) stay as notes of the meeting, as written.
+af møde i It-Arkitekturrådet den 13. juni 2024"), or the page header of a Word file.  Fields the
+ingest has no property for (participants, note taker) stay as notes of the meeting, as written.
 """
 
 from __future__ import annotations
@@ -126,11 +126,12 @@ class Front:
         if rest and self.place is None:
             self.place = rest
 
-    def finish(self) -> None:
-        """Without a date field, the first full date in the title or the front page's text."""
+    def finish(self, margins: list[str] | None = None) -> None:
+        """Without a date field, the first full date in the title, the front page's text or the page
+        header."""
         if self.day is not None:
             return
-        for text in [*self.names, *(n.text for n in self.notes)]:
+        for text in [*self.names, *(n.text for n in self.notes), *(margins or [])]:
             start = meeting_start(text)
             if start is not None:
                 self.day = start[0]

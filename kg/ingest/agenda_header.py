@@ -4,7 +4,8 @@ The house style is one line, "SAG-2022-04763 Torben Mathisen", but secretaries w
 in many ways, and all of them mean the same two things:
 
 * "SAG-2024-00001 Anna Berg (KL)", "SAG-2024-00001 Anna Berg, KL" (the officer's organisation
-  after the name, which is not a second officer);
+  after the name, which is not a second officer), "Sagsansvarlig: chefkonsulent Marie Holt, mail@…"
+  (a job title before the name and contact details after it are not names either);
 * "Sagsnr. SAG-2024-00001, ansvarlig: Anna Berg", "Sagsnr.: …" and "Ansvarlig: …" on lines of
   their own, "Ansvarlige: A og B", "SAG-… / Anna Berg";
 * a table: a row "SAG-… | Anna Berg", or a header row "Sagsnr. | Ansvarlig" and the values
@@ -27,8 +28,8 @@ from kg.ingest.agenda_blocks import Block
 CASE_NUMBER = r"[A-ZÆØÅ]{2,5}-\d{4}-\d{3,6}"
 _CASE = re.compile(rf"(?<![\w-]){CASE_NUMBER}(?![\w-])")
 _CASE_LABEL = r"(?:sags?\s*(?:nr|nummer)|sag|j\.?\s*nr|journal\s*(?:nr|nummer))"
-_OFFICER_LABEL = r"(?:ansvarlig(?:e)?(?:\s+medarbejder(?:e)?)?|sagsbehandler(?:e)?|kontaktperson(?:er)?|" \
-                 r"tovholder(?:e)?)"
+_OFFICER_LABEL = r"(?:(?:sags|fag)?ansvarlig(?:e)?(?:\s+medarbejder(?:e)?)?|sagsbehandler(?:e)?|" \
+                 r"kontaktperson(?:er)?|tovholder(?:e)?)"
 _LABEL = re.compile(rf"(?<![\w])(?:{_CASE_LABEL}|{_OFFICER_LABEL})(?![\w])\.?\s*:?", re.IGNORECASE)
 _OFFICER = re.compile(rf"(?<![\w]){_OFFICER_LABEL}(?![\w])", re.IGNORECASE)
 _ONLY_LABEL = re.compile(rf"^\s*(?:{_CASE_LABEL}|{_OFFICER_LABEL})\.?\s*:?\s*$", re.IGNORECASE)
@@ -36,6 +37,9 @@ _SPLIT = re.compile(r"\s*(?:,|;|/|\||&|\bog\b)\s*")
 _PARENS = re.compile(r"\([^)]*\)")
 NAME = re.compile(r"^[A-ZÆØÅ][\w'’.-]*(?:\s+(?:[a-zæøå]{1,3}\s+)?[A-ZÆØÅ][\w'’.-]*)+$")
 _ORGANISATION = re.compile(r"^[A-ZÆØÅ0-9&-]{2,10}(?:'s|s)?$")
+#: A job title in lower case before the name ("chefkonsulent Marie Holt").
+_TITLED = re.compile(r"^(?:[a-zæøå-]+\s+){1,3}(?P<name>[A-ZÆØÅ].*)$")
+_CONTACT = re.compile(r"@|^(?:tlf|telefon|mobil)\b|^\+?\d[\d ]{5,}$", re.IGNORECASE)
 
 
 @dataclass
@@ -51,8 +55,12 @@ class Header:
 
 
 def is_label_row(block: Block) -> bool:
-    """A table header row such as "Sagsnr. | Ansvarlig": labels only."""
-    return block.kind == "row" and all(_ONLY_LABEL.match(c) for c in block.cells if c) and any(block.cells)
+    """A table header row such as "Sagsnr. | Ansvarlig | Enhed": column labels, no case number or name."""
+    if block.kind != "row" or not any(block.cells) or _CASE.search(block.text):
+        return False
+    cells = [c for c in block.cells if c]
+    labels = [c for c in cells if _ONLY_LABEL.match(c)]
+    return bool(labels) and all(c in labels or (len(c.split()) <= 2 and not NAME.match(c)) for c in cells)
 
 
 def is_header(block: Block) -> bool:
@@ -72,11 +80,14 @@ def read_header(block: Block, placeholder: object) -> Header:
             name = piece.strip(" .:,;-–")
             if not name:
                 continue
+            titled = _TITLED.match(name)
             if placeholder(name):  # type: ignore[operator]
                 header.placeholder = True
             elif NAME.match(name):
                 header.officers.append(name)
-            elif _ORGANISATION.match(name):
+            elif titled and NAME.match(titled.group("name")):
+                header.officers.append(titled.group("name"))
+            elif _ORGANISATION.match(name) or _CONTACT.search(name):
                 continue
             else:
                 header.strange.append(name)

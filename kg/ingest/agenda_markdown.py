@@ -5,7 +5,8 @@ levels, bold lines standing in for headings, ``<b>``/``<sup>`` tags, links,
 hard line breaks (two trailing spaces or a backslash) and a footnote written
 after a ``---`` rule as a bare number followed by its text.  Pandoc adds heading
 attributes (``{#id}``), pipe tables, ``<!-- -->`` between lists and wide list
-markers (``-   ``, ``1.  ``).  Text wrapped at a fixed width by an editor puts a
+markers (``-   ``, ``1.  ``); older pandoc underlines headings (setext: ``===``,
+``---``) and draws grid tables (``+----+``).  Text wrapped at a fixed width by an editor puts a
 line break anywhere, also before a number ("… på mødet den" / "19. september
 2024"), so a numbered line continues the paragraph or list item above it unless
 it can start a list there (CommonMark's rule: only "1." interrupts a paragraph;
@@ -21,7 +22,9 @@ from kg.ingest.agenda_blocks import Block, Document, tidy, toc_entry
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*(?:-\s*){3,}$|^\s*(?:\*\s*){3,}$|^\s*(?:_\s*){3,}$")
-_BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
+_BULLET = re.compile(r"^\s*[-*+•–]\s+(.*)$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}|[a-zæøå])[.)]\s+(.*)$")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _ROW_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-{0,}:?\s*\|?\s*$")
@@ -114,6 +117,7 @@ def read_markdown(text: str) -> Document:
     current: list[str] = []
     kind, label, start = "para", "", 0
     blank = True   # the previous line was blank (or there was none)
+    lines_in_block = 0
 
     def flush() -> None:
         nonlocal current
@@ -126,16 +130,29 @@ def read_markdown(text: str) -> Document:
         current = []
 
     def begin(new_kind: str, first: str, line: int, new_label: str = "") -> None:
-        nonlocal kind, label, start
+        nonlocal kind, label, start, lines_in_block
         flush()
         kind, label, start = new_kind, new_label, line
         current.append(first)
+        lines_in_block = 1
 
     for number, line in enumerate(text.split("\n"), start=1):
         hard_break = line.endswith("  ") or line.endswith("\\")
         stripped = line.strip()
         was_blank, blank = blank, not stripped
         if not stripped:
+            flush()
+            continue
+        if _SETEXT.match(stripped) and kind in {"para", "number"} and lines_in_block == 1 and current \
+                and not was_blank:
+            raw = ("" if kind == "para" else f"{label}. ") + "".join(current).strip()
+            current.clear()
+            clean, strong, emphasis, links, notes = _inline(_ATTRIBUTES.sub("", raw))
+            if clean:
+                blocks.append(Block("heading", clean, start, level=1 if stripped[0] == "=" else 2,
+                                    strong=strong, emphasis=emphasis, links=links, notes=notes))
+            continue
+        if _GRID_RULE.match(stripped):
             flush()
             continue
         if heading := _HEADING.match(stripped):
@@ -183,6 +200,7 @@ def read_markdown(text: str) -> Document:
             begin("number", numbered.group(2).rstrip("\\") + tail, number, numbered.group(1))
         elif current:
             current.append(stripped.rstrip("\\") + tail)
+            lines_in_block += 1
         else:
             begin("para", stripped.rstrip("\\") + tail, number)
     flush()

@@ -26,21 +26,27 @@ DECISIVE = ("afvist", "trukket-tilbage", "udsat", "godkendt-med-bemaerkninger", 
 _MODAL = r"(?<!skal )(?<!kan )(?<!vil )(?<!bør )(?<!må )(?<!skal ikke )"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("afvist", re.compile(r"\bikke\s+(?:at\s+)?(?:kunne\s+)?godkend\w*|\bgodkend\w*\s+ikke\b|\bafvist\b|"
-                          r"\bafviste\b|\bforkastede?\b|\bikke\s+(?:blev\s+)?tiltrådt\b")),
+                          r"\b\w+(?:et|en)\s+(?:afviste|forkastede)\b|\bforkastet\b|"
+                          r"\bikke\s+(?:blev\s+)?tiltrådt\b")),
     ("trukket-tilbage", re.compile(r"\btrukket\s+(?:fra|af|tilbage)\b|\btrak\b(?:\s+\S+){0,5}?\s+tilbage\b|"
                                    r"\btaget\s+af\s+dagsordenen\b|\bblev\s+trukket\b")),
-    ("udsat", re.compile(r"\budsat\b|\budsatte\b|\budsætte\w*|\budskudt\b|\budskød\b|\budskyde\w*")),
+    ("udsat", re.compile(r"\budsat\b|\budsatte\b|\budsætte\w*|\budskudt\b|\budskød\b|\budskyde\w*|"
+                         r"\bovergår\s+til\s+(?:det\s+)?(?:næste|senere|kommende)\s+møde\b|"
+                         r"\bikke\s+(?:blev\s+)?behandlet\b|\bgenoptages\b|"
+                         r"\btages\s+op\s+(?:igen\s+)?på\s+(?:et\s+)?(?:næste|senere|kommende)\s+møde\b")),
     ("afvist", re.compile(r"\bsendt\w*(?:\s+\S+){0,5}?\s+tilbage\b|\bsendte(?:\s+\S+){0,5}?\s+tilbage\b|"
                           r"\btilbagesendt\b|\breturneret\b")),
     ("godkendt", re.compile(rf"\bgodkendt\b|\bgodkendte\b|{_MODAL}\bgodkendes\b|\btiltrådte\b|\btiltrådt\b|"
-                            r"\btiltræder\b|\bvedtog\b|\bvedtaget\b|^godkend\w*\.?$")),
+                            r"\btiltræder\b|\bvedtog\b|\bvedtaget\b|^godkend\w*\.?$|"
+                            r"\bindstillingen\s+(?:blev\s+)?fulgt\b|\bfulgte\s+indstillingen\b|"
+                            r"\bindstillingen\s+følges\b")),
     ("taget-til-efterretning", re.compile(r"\b(?:tog|taget|tager|tages)\b(?:\s+\S+){0,6}?\s+til\s+"
                                           r"(?:efterretning|orientering)\b|\bnoterede\s+sig\b|"
                                           r"^til\s+efterretning\b")),
     ("droeftet", re.compile(rf"\bdrøftede\b|\bdrøftet\b|{_MODAL}\bdrøftes\b")),
 )
-_REMARKS = re.compile(r"\bmed\s+(?:følgende\s+|de\s+|en\s+|enkelte\s+|nogle\s+|visse\s+|mindre\s+|"
-                      r"få\s+)?(?:bemærkning|kommentar|forbehold|justering|præcisering)\w*")
+_REMARKS = re.compile(r"\bmed\s+(?:[\wæøå-]+\s+){0,2}?(?:bemærkning|kommentar|forbehold|justering|"
+                      r"præcisering|tilføjelse|ændring|rettelse)\w*")
 _DECIDED = re.compile(r"\bbesluttede\b|\bbesluttet\b|\bkonkluderede\b|\bblev\s+enige\b|\benedes\b|"
                       r"\bbeslutningen\s+(?:er|blev)\b")
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+(?=[\"'«»A-ZÆØÅ0-9])")

@@ -3,9 +3,11 @@
 Heading levels in real documents are uneven (``##``, ``###``, ``####``, bold lines and Word's own
 heading styles all mean "heading"), so the structure is read from what a heading *says*:
 
-* ``2.2. Title`` starts an item; ``2. Title`` a section.  A document with no sub-numbered item
-  anywhere numbers its items at the top level ("# 1. Godkendelse af dagsorden"): then ``2.
-  Title`` is an item that stands in no section.  Minutes may write "Ad 2.2" or "Punkt 2.2".
+* ``2.2. Title`` starts an item; ``2. Title`` a section (a heading without a number that names
+  an item type, "Drøftelsessager", is the title of the section its next items' numbers give).
+  A document with no sub-numbered item anywhere numbers its items at the top level ("# 1.
+  Godkendelse af dagsorden"): then ``2. Title`` is an item that stands in no section.  Minutes
+  may write "Ad 2.2" or "Punkt 2.2".
 * ``Baggrund`` / ``Indstilling`` / ``Sagsfremstilling`` / ``Bilag`` / ``Beslutning`` start a part,
   also misspelled (:mod:`agenda_words`), with a colon, numbered, or inline ("**Bilag:** Notat …").
 * Under an item's heading, lines with case numbers and officers (:mod:`agenda_header`).
@@ -30,7 +32,7 @@ from kg.ingest.agenda_blocks import AgendaError, Block, Document
 from kg.ingest.agenda_front import Front
 from kg.ingest.agenda_header import CASE_NUMBER, is_header, is_label_row, read_header
 from kg.ingest.agenda_toc import mark_manual_toc
-from kg.ingest.agenda_words import part_of
+from kg.ingest.agenda_words import item_type_of, part_of
 
 __all__ = ["CASE_NUMBER", "Agenda", "Item", "Part", "Section", "is_placeholder", "parse_agenda"]
 
@@ -149,6 +151,10 @@ def _title_ok(title: str) -> bool:
 
 class _Parser:
     def __init__(self, document: Document) -> None:
+        self.margins = document.margins
+        #: An unnumbered heading that names an item type ("Drøftelsessager"), waiting for the items
+        #: whose numbers give its section.
+        self.pending: Block | None = None
         self.blocks = mark_manual_toc(document.blocks)
         self.agenda = Agenda(document.unit)
         self.front = Front(warn=self.agenda.warn)
@@ -226,17 +232,31 @@ class _Parser:
                     self._start_item(number, match.group(2).strip(), block.line, None)
                     return True
                 if not self.agenda.flat and self._is_section(number):
+                    self._drop_pending()
                     self.started = True
                     self.section = Section(number, match.group(2).strip(), block.line)
                     self.agenda.sections.append(self.section)
                     self.item, self.part = None, None
                     return True
+            if not self.agenda.flat and part_of(text) is None \
+                    and item_type_of(text) is not None and not _TOP.match(text):
+                self._drop_pending()
+                self.pending = block   # "## Drøftelsessager" over items 2.1, 2.2 …
+                return True
         return self._part(block)
+
+    def _drop_pending(self) -> None:
+        if self.pending is not None:
+            self.agenda.warn(self.pending.line, f"the heading '{self.pending.text}' names a section but no "
+                                                "numbered item follows it; not placed")
+            self.pending = None
 
     def _start_item(self, number: str, title: str, line: int, section: str | None) -> None:
         self.started = True
         if section is not None and (self.section is None or self.section.number != section):
             self._implicit_section(section, line)
+        elif self.pending is not None:
+            self._drop_pending()
         self.item = Item(number, title, line, section)
         self.agenda.items.append(self.item)
         self.part = None
@@ -270,12 +290,16 @@ class _Parser:
     def _implicit_section(self, number: str, line: int) -> None:
         """An item whose section has no heading: take the title from the table of contents."""
         existing = next((s for s in self.agenda.sections if s.number == number), None)
-        if existing is None:
+        if existing is None and self.pending is not None:
+            existing = Section(number, self.pending.text, self.pending.line)   # its heading had no number
+            self.agenda.sections.append(existing)
+        elif existing is None:
             entry = next((b for b in self.blocks if b.kind == "toc" and b.label.rstrip(".") == number), None)
             existing = Section(number, entry.text if entry else "", line)
             self.agenda.sections.append(existing)
             source = "taken from the table of contents" if entry else "its title is unknown"
             self.agenda.warn(line, f"section {number} has no heading before item {number}.x; {source}")
+        self.pending = None
         self.section = existing
 
     def _content(self, block: Block) -> None:
@@ -316,8 +340,9 @@ class _Parser:
             self.agenda.warn(block.line, f"item {item.number}: '{piece}' is not a person's name")
 
     def _finish(self) -> None:
+        self._drop_pending()
         front = self.front
-        front.finish()
+        front.finish(self.margins)
         self.agenda.day, self.agenda.clock, self.agenda.place = front.day, front.clock, front.place
         self.agenda.names, self.agenda.notes = front.names, front.notes
         for item in self.agenda.items:

@@ -63,7 +63,7 @@ PART_PROPERTY = {"baggrund": KG.background, "indstilling": KG.recommendationText
 OWN_TYPES = {"eventuelt", "siden-sidst"}
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _NONE = re.compile(r"^(?:ingen(?:\s+bilag)?|intet|-|–)\.?$", re.IGNORECASE)
-_ATTACHMENT_NUMBER = re.compile(r"^bilag\s+\d+\s*[:.–-]\s*", re.IGNORECASE)
+_ATTACHMENT_NUMBER = re.compile(r"^bilag\s+\d+(?:\.\d+)*[a-z]?\s*[:.–-]\s*", re.IGNORECASE)
 
 
 def da(text: str) -> Literal:
@@ -349,13 +349,13 @@ class Builder:
         for board in meetings:
             self._board_meeting(item, i, board)
 
-    def _board_name(self, item: Item, written: str) -> str:
-        """The reporting body: "Arkitekturboards møde" is the genitive of the body "Arkitekturboard"."""
+    @staticmethod
+    def _board_name(written: str) -> str:
+        """The reporting body's key name: "Arkitekturboards møde" and "Arkitekturboardets møde" are
+        genitives (definite or not) of the body "Arkitekturboard"; its key is the indefinite form."""
         name = written[:-1] if written.endswith("s") and len(written) > 3 else written
-        if name.endswith(("et", "en")):
-            text = " ".join([item.title, *(b.text for b in item.blocks())])
-            if re.search(rf"(?<!\w){re.escape(name[:-2])}(?!\w)", text):
-                return name[:-2]
+        if name.endswith(("et", "en")) and len(name) > 6:
+            return name[:-2]
         return name
 
     def _definite(self, item: Item, name: str) -> str:
@@ -365,7 +365,7 @@ class Builder:
         return match.group(0) if match else name
 
     def _board_meeting(self, item: Item, i: URIRef, board: BoardMeeting) -> None:
-        name = self._board_name(item, board.body)
+        name = self._board_name(board.body)
         slug = slugify(name)
         org = URIRef(self.minter.org(slug))
         day = board.day.isoformat()

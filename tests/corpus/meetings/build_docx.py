@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.oxml.ns import qn
+
 from tests.corpus.meetings.docx_builder import Builder
 
 HERE = Path(__file__).parent
@@ -403,6 +405,105 @@ def w09() -> Builder:
     return b
 
 
+def b04() -> Builder:
+    """Second batch.  Word: the date only in the page header, heading numbers "%1.%2" without a
+    final dot, the TOC inside a content control, bullets as numbered "List Paragraph"s, a case
+    table with a third column."""
+    b = Builder("word", "Dagsorden 4. december 2025")
+    b.number_headings(("%1", "%1.%2"))
+    bullets = b.abstract([("bullet", "\uf0b7")])
+    header = b.doc.sections[0].header
+    header.paragraphs[0].text = "It-Arkitekturrådet · Dagsorden · 4. december 2025"
+    b.para("DAGSORDEN", style="Title")
+    b.para("It-Arkitekturrådet", marks="b")
+    b.para(parts=[("Tidspunkt: ", "b"), ("kl. 13.00-15.30", "")])
+    b.para(parts=[("Sted: ", "b"), ("KL, Weidekampsgade 10, mødelokale 2", "")])
+    b.toc([(1, "1", "Beslutningssager", 2), (2, "1.1", "Fælles standard for mødebooking", 2),
+           (2, "1.2", "Anvendelse af CPR-UUID i fagsystemer", 3), (1, "2", "Eventuelt", 4)])
+    body = b.doc.element.body
+    sdt = b.doc.element.makeelement(qn("w:sdt"), {})
+    content = b.doc.element.makeelement(qn("w:sdtContent"), {})
+    sdt.append(content)
+    for paragraph in [p._p for p in b.doc.paragraphs if p.style.name.lower().startswith("toc")]:
+        content.append(paragraph)
+    body.insert(4, sdt)
+    b.heading(1, "Beslutningssager")
+    b.heading(2, "Fælles standard for mødebooking")
+    b.table([["Sagsnr.", "Ansvarlig", "Enhed"], ["SAG-2025-00700", "Peter Ravn", "KL"]], header=True)
+    b.heading(3, "Baggrund")
+    b.para("Borgerne booker møder med kommunen i mange forskellige systemer. En fælles standard kan gøre "
+           "det muligt at vise alle bookinger samlet.")
+    b.heading(3, "Indstilling")
+    b.para(INDSTILLER)
+    b.numbered(bullets, "godkender forslaget til en fælles standard for mødebooking", style="List Paragraph")
+    b.numbered(bullets, "tager til efterretning, at standarden afprøves i tre kommuner i 2026",
+               style="List Paragraph")
+    b.heading(3, "Sagsfremstilling")
+    b.para("Standarden bygger på den internationale standard iCalendar og på Fælles Organisation.")
+    b.heading(2, "Anvendelse af CPR-UUID i fagsystemer")
+    b.table([["Sagsnr.", "Ansvarlig", "Enhed"], ["SAG-2023-04749", "Jakob Hviid", "KOMBIT"]], header=True)
+    b.heading(3, "Baggrund")
+    b.para("Rådet drøftede i 2023 kommunernes udfordringer ved skift af personnummer. Sekretariatet "
+           "foreslår nu, at nye fagsystemer anvender CPR-UUID som nøgle.")
+    b.heading(3, "Indstilling")
+    b.para(INDSTILLER)
+    b.numbered(bullets, "godkender anbefalingen om at anvende CPR-UUID som nøgle i nye fagsystemer",
+               style="List Paragraph")
+    b.heading(3, "Sagsfremstilling")
+    b.para("Anbefalingen er afstemt med CPR-kontoret og med Digitaliseringsstyrelsen.")
+    b.heading(3, "Bilag")
+    b.para("Notat om CPR-UUID i fagsystemer, 17.11.2025")
+    b.heading(1, "Eventuelt")
+    return b
+
+
+def b05() -> Builder:
+    """Second batch.  Word minutes of b04's meeting: "Beslutning:" as a bold lead, decisions phrased
+    "godkendt med enkelte redaktionelle ændringer" and "ikke behandlet … overgår til næste møde"."""
+    b = Builder("word", "Referat 4. december 2025")
+    b.number_headings(("%1", "%1.%2"))
+    b.para("REFERAT", style="Title")
+    b.para("It-Arkitekturrådet", marks="b")
+    b.para(parts=[("Dato: ", "b"), ("4. december 2025, kl. 13.00-15.30", "")])
+    b.para(parts=[("Sted: ", "b"), ("KL, Weidekampsgade 10, mødelokale 2", "")])
+    b.heading(1, "Beslutningssager")
+    b.heading(2, "Fælles standard for mødebooking")
+    b.para("SAG-2025-00700 Peter Ravn")
+    b.para(parts=[("Beslutning: ", "b"),
+                  ("Indstillingen blev godkendt med enkelte redaktionelle ændringer.", "")])
+    b.heading(2, "Anvendelse af CPR-UUID i fagsystemer")
+    b.para("SAG-2023-04749 Jakob Hviid")
+    b.para(parts=[("Beslutning: ", "b"),
+                  ("Sagen blev ikke behandlet på grund af tidsmangel og overgår til næste møde.", "")])
+    b.heading(1, "Eventuelt")
+    b.para("Formanden ønskede god jul.")
+    return b
+
+
+def b06() -> Builder:
+    """Second batch.  LibreOffice: heading numbers typed with a tab, "Tid og sted:" in one field,
+    officers with their organisations in parentheses, a recommendation kind outside the scheme."""
+    b = Builder("libreoffice", "Dagsorden 22. januar 2026")
+    bullets = b.abstract([("bullet", "•")])
+    b.para("DAGSORDEN", marks="b")
+    b.para("IT-ARKITEKTURRÅDET", marks="b")
+    b.para("Tid og sted: Torsdag den 22. januar 2026 kl. 9.30-12.00, Vejle Rådhus, Skolegade 1")
+    b.heading(1, "1.\tDrøftelsessager")
+    b.heading(2, "1.1\tFælleskommunal tilgang til sikkerhedsopdateringer")
+    b.para("SAG-2026-00012")
+    b.para("Ansvarlig: Karin Østergaard (KL) og Mads Bech (KOMBIT)")
+    b.heading(3, "Baggrund")
+    b.para("Sikkerhedsopdateringer af fagsystemer håndteres forskelligt fra leverandør til leverandør.")
+    b.heading(3, "Indstilling")
+    b.para(INDSTILLER)
+    b.numbered(bullets, "drøfter behovet for fælles krav til sikkerhedsopdateringer")
+    b.numbered(bullets, "beslutter at igangsætte en analyse af leverandørernes praksis")
+    b.heading(3, "Sagsfremstilling")
+    b.para("Analysen skal omfatte både standardsystemer og systemer udviklet til den enkelte kommune.")
+    b.heading(1, "2.\tEventuelt")
+    return b
+
+
 DOCUMENTS = {
     "w01-dagsorden-2024-03-14-word.docx": w01,
     "w02-dagsorden-2024-05-16-fed.docx": w02,
@@ -413,6 +514,9 @@ DOCUMENTS = {
     "w07-dagsorden-2025-01-23-board.docx": w07,
     "w08-referat-2025-04-03-fed.docx": w08,
     "w09-dagsorden-2025-06-12-pandoc.docx": w09,
+    "b04-dagsorden-2025-12-04-word.docx": b04,
+    "b05-referat-2025-12-04-word.docx": b05,
+    "b06-dagsorden-2026-01-22-libreoffice.docx": b06,
 }
 
 
