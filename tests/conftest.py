@@ -71,9 +71,19 @@ def memory_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator
     store.close()
 
 
+def store_links(store: Store) -> None:
+    """Derive the agendas' links (products, organisations, systems) into their graph, as the write
+    path does after a load."""
+    from kg.ingest.links import link_agendas, links_graph
+
+    store.replace_graph(links_graph(store.base_iri), link_agendas(store).graph,
+                        source="derived: agenda links")
+
+
 @pytest.fixture(scope="session")
 def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Store]:
-    """One in-memory store with ``ontologies/`` and ``data/`` loaded, shared by read-only tests.
+    """One in-memory store with ``ontologies/`` and ``data/`` loaded, and the agendas' derived links,
+    shared by read-only tests.
 
     With ``KG_TEST_STORE=virtuoso`` it is the ``loaded`` Virtuoso server, loaded once for the session.
     """
@@ -82,5 +92,6 @@ def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator
     outcomes = load_paths(store, here, default_sources(here))
     failed = [o.message for o in outcomes if o.status == "failed"]
     assert not failed, "data/ must load without errors:\n" + "\n".join(failed)
+    store_links(store)
     yield store
     store.close()

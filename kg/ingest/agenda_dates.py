@@ -24,8 +24,10 @@ _MONTH = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|no
 NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})(?:[-./]|/?\s(?=\d{4}))(\d{4}|\d{2})(?![\d])")
 #: 2024-02-08 (ISO 8601, also before a "T" and a time)
 ISO = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d])")
-#: 29. august 2023 (year optional: "den 29. august og 31. oktober"); 29 august 2023
-WRITTEN = re.compile(r"(?<![\d.])(\d{1,2})(?:\.\s*|\s+(?=\S+\s+\d{4}))" + _MONTH
+_FULL_MONTH = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+#: 29. august 2023 (year optional: "den 29. august og 31. oktober"); without the dot only with the
+#: month written out and a year ("29 august 2023"; "v. 0,8 okt. 2023" is a version, not a day)
+WRITTEN = re.compile(r"(?<![\d.,])(\d{1,2})(?:\.\s*" + _MONTH + r"|\s+" + _FULL_MONTH + r"(?=,?\s+\d{4}))"
                      + r"(?:,?\s+(\d{4}))?(?![\w])", re.IGNORECASE)
 #: september 2023, okt. 2023 (no day)
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{4})(?![\d+])", re.IGNORECASE)
@@ -36,6 +38,10 @@ TIME = re.compile(r"(?:kl\.?\s*)?(?<![\d.:])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d]
 def _year(text: str) -> int:
     year = int(text)
     return 2000 + year if year < 100 else year
+
+
+def _month(match: re.Match[str]) -> int:
+    return MONTHS[(match.group(2) or match.group(3)).lower()]
 
 
 def full_dates(text: str) -> list[tuple[date, re.Match[str]]]:
@@ -52,10 +58,9 @@ def full_dates(text: str) -> list[tuple[date, re.Match[str]]]:
         except ValueError:
             continue
     for match in WRITTEN.finditer(text):
-        if match.group(3):
+        if match.group(4):
             try:
-                found.append((date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1))),
-                              match))
+                found.append((date(int(match.group(4)), _month(match), int(match.group(1))), match))
             except ValueError:
                 continue
     return sorted(found, key=lambda pair: pair[1].start())
@@ -63,7 +68,7 @@ def full_dates(text: str) -> list[tuple[date, re.Match[str]]]:
 
 def day_months(text: str) -> list[tuple[int, int]]:
     """Every "29. august" (year or not) in the text as ``(day, month)``, in order."""
-    return [(int(m.group(1)), MONTHS[m.group(2).lower()]) for m in WRITTEN.finditer(text)]
+    return [(int(m.group(1)), _month(m)) for m in WRITTEN.finditer(text)]
 
 
 def month_year(text: str) -> tuple[int, int] | None:

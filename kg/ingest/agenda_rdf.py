@@ -235,6 +235,7 @@ class Builder:
         content = part.content()
         found, _, lead_seen = read_recommendations(content)
         made = []
+        reported: set[tuple[str, int]] = set()
         for ordinal, proposed in enumerate(found, start=1):
             r = URIRef(self.minter.recommendation(self.body, self.key, item.number, ordinal))
             made.append(r)
@@ -256,9 +257,12 @@ class Builder:
                 self.add(r, KG.addressedTo, self.body_iri)
             else:
                 self.add(r, KG.addresseeName, da(proposed.addressee))
-                self.agenda.warn(proposed.line, f"item {item.number}: the recommendation is addressed to "
-                                                f"'{proposed.addressee}', not to this document's body "
-                                                f"({self.body_name}); kept as a name")
+                if (proposed.addressee, proposed.addressee_line) not in reported:
+                    reported.add((proposed.addressee, proposed.addressee_line))
+                    self.agenda.warn(proposed.addressee_line, f"item {item.number}: the recommendation is "
+                                                              f"addressed to '{proposed.addressee}', not to "
+                                                              f"this document's body ({self.body_name}); "
+                                                              "kept as a name")
         if content and not found:
             self.agenda.warn(part.line, f"item {item.number}: no proposed resolution was read from the "
                                         "recommendation (indstilling): no list and no 'indstiller, at …' "

@@ -53,6 +53,8 @@ class Proposed:
     verb: str = ""
     #: The body it is addressed to, as written ("It-Arkitekturrådet", "rådet"), if the text says.
     addressee: str | None = None
+    #: Where the addressee is written (the lead-in's line, or the resolution's own).
+    addressee_line: int = 0
 
 
 def split_addressee(text: str) -> tuple[str | None, str]:
@@ -83,6 +85,7 @@ def read_recommendations(blocks: list[Block]) -> tuple[list[Proposed], str | Non
     """(resolutions in order, the lead-in's addressee as written, whether a lead-in was found)."""
     found: list[Proposed] = []
     addressee: str | None = None
+    lead_line = 0
     lead_seen = False
     for block in blocks:
         if block.kind in {"para", "heading"}:
@@ -96,14 +99,16 @@ def read_recommendations(blocks: list[Block]) -> tuple[list[Proposed], str | Non
             who, phrase = split_addressee(rest.rstrip(":"))
             if who is None:   # no verb after the addressee: the resolutions follow as a list
                 who, phrase = rest.rstrip(":").strip(), ""
-            addressee = who or addressee
+            if who:
+                addressee, lead_line = who, block.line
             if phrase:
                 kind, verb = kind_of(phrase)
-                found.append(Proposed(phrase, block.line, kind, verb, addressee))
+                found.append(Proposed(phrase, block.line, kind, verb, addressee, lead_line))
         elif block.kind in {"bullet", "number"}:
             kind, verb = kind_of(block.text)
             own = None
             if (at := _AT.match(block.text.strip())) is not None:
                 own = split_addressee(at.group("rest"))[0]
-            found.append(Proposed(block.text, block.line, kind, verb, own or addressee))
+            found.append(Proposed(block.text, block.line, kind, verb, own or addressee,
+                                  block.line if own else lead_line))
     return found, addressee, lead_seen
