@@ -194,6 +194,28 @@ def test_board_proposal_titles_are_the_agendas_lists(loaded_store: Store, settin
         assert f"{row['position']}. {row['proposalTitle']}" in seed_text.splitlines(), row
 
 
+def test_remarks_and_statements_in_the_agendas_order(loaded_store: Store, settings: Settings,
+                                                     seed_text: str) -> None:
+    """Golden: the board's statement and remark paragraphs come in the order the agenda prints them."""
+    decisions = " ".join(_iri(settings, f"id/decision/arkitekturboard/2023-10-31/{k}") for k in (1, 2, 3))
+    rows = _rows(loaded_store, "decision-paragraphs", decisions=decisions)
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["decision"].rsplit("/", 1)[1], row["kind"])
+        counts[key] = counts.get(key, 0) + 1
+    assert counts == {("1", "statement"): 3, ("2", "statement"): 2, ("2", "remark"): 3,
+                      ("3", "statement"): 1, ("3", "remark"): 2}
+    flat = " ".join(seed_text.split())
+    for decision in ("1", "2", "3"):
+        for kind in ("statement", "remark"):
+            texts = [" ".join(r["text"].split()) for r in rows
+                     if r["decision"].endswith(f"/{decision}") and r["kind"] == kind]
+            places = [flat.index(t[:60]) for t in texts]
+            assert places == sorted(places), (decision, kind)
+    assert [int(r["position"]) for r in rows
+            if r["decision"].endswith("/2") and r["kind"] == "remark"] == [1, 2, 3]
+
+
 def test_council_approved_nothing_itself(loaded_store: Store, settings: Settings) -> None:
     assert _rows(loaded_store, "board-approvals", body=_iri(settings, "id/org/it-arkitekturraadet")) == []
 
