@@ -65,7 +65,7 @@ def test_select_as_json_xml_csv_tsv(endpoint: tuple[str, Store], method: str, re
     url, _ = endpoint
     rows = _client(url, SELECT, JSON, method, request_method).query().convert()["results"]["bindings"]
     labels = [r["label"]["value"] for r in rows]
-    assert len(labels) == 7 and "godkendt" in labels
+    assert len(labels) == 8 and "godkendt" in labels   # the seven outcomes and "andet"
     xml = _client(url, SELECT, XML, method, request_method).query().convert()
     assert isinstance(xml, Document)
     assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == labels
