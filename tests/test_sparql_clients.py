@@ -70,7 +70,7 @@ def test_select_as_json_xml_csv_tsv(endpoint: tuple[str, Store], method: str, re
     assert isinstance(xml, Document)
     assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == labels
     csv_text = _client(url, SELECT, CSV, method, request_method).query().convert().decode()
-    assert csv_text.splitlines()[0] == "concept,label" and len(csv_text.splitlines()) == 8
+    assert csv_text.splitlines()[0] == "concept,label" and len(csv_text.splitlines()) == 9
     tsv_text = _client(url, SELECT, TSV, method, request_method).query().convert().decode()
     assert tsv_text.splitlines()[0] == "?concept\t?label" and '"godkendt"@da' in tsv_text
 
