@@ -34,7 +34,10 @@ from kg.ingest.agenda_dates import day_months, full_dates
 from kg.ingest.agenda_outcomes import OTHER, outcome_of, reports_a_decision
 from kg.ingest.agenda_parse import Item
 
-_MEETING = re.compile(r"^(?P<body>[\wÆØÅæøå-]+?)\s+møde\s+(?:den\s+)?(?P<rest>.*\d.*)$", re.IGNORECASE)
+_MEETING = re.compile(r"^(?:(?P<body>[\wÆØÅæøå-]+?)\s+møde|møde\s+i\s+(?P<body2>[\wÆØÅæøå-]+))\s+"
+                      r"(?:den\s+)?(?P<rest>.*\d.*)$", re.IGNORECASE)
+#: A list entry that states its own outcome: "Kernemodel for X (godkendt)", "Kernemodel for X – udsat".
+_ENTRY_OUTCOME = re.compile(r"^(?P<title>.+?)\s*(?:\((?P<paren>[^()]+)\)|\s[–-]\s+(?P<dash>[^–-]+))\s*\.?$")
 _STATEMENT = re.compile(r"^(?P<body>[\wÆØÅæøå-]+?)\s+udtalelse\s+fra\s+mødet\s+(?:den\s+)?(?P<rest>.*\d.*)$",
                         re.IGNORECASE)
 _ORDINALS = re.compile(r"((?:\d{1,3}\.\s*(?:,\s*|\s+og\s+))*\d{1,3}\.)\s+møde\b", re.IGNORECASE)
@@ -99,6 +102,7 @@ class _BoardReader:
         self.proposal: Proposal | None = None
         self.unplaced = False     # under a sub-heading that matched no proposal
         self.after_outcome = "statement"
+        self.lead_outcome: tuple[str, str] | None = None   # "Følgende produkter blev godkendt:"
 
     def run(self, blocks: list[Block]) -> list[BoardMeeting]:
         for block in blocks:
@@ -109,7 +113,7 @@ class _BoardReader:
             elif headingish and (found := _heading_meeting(block, _MEETING)) is not None:
                 self.meeting = BoardMeeting(found[0], found[1], block.line)
                 self.meetings.append(self.meeting)
-                self.mode, self.list_state, self.proposal = "list", "before", None
+                self.mode, self.list_state, self.proposal, self.lead_outcome = "list", "before", None, None
             elif self.meeting is not None and self.mode == "list":
                 self._listed(self.meeting, block)
             elif self.meeting is not None:
@@ -129,15 +133,27 @@ class _BoardReader:
         if block.kind not in {"number", "bullet"}:
             if self.list_state == "in":
                 self.list_state = "after"
+            elif self.list_state == "before":
+                self.lead_outcome = outcome_of(block.text)   # the sentence that introduces the list
             return
         if self.list_state == "after":
             self.warn(block.line, f"item {self.item.number}: a second numbered list under the meeting of "
                                   f"{meeting.day.isoformat()}; only the first is read as the proposals")
             return
+        if block.level > 0 and meeting.proposals:
+            return   # a sub-point of the entry above, not a proposal of its own
         position = int(block.label) if block.label.isdigit() else len(meeting.proposals) + 1
         if any(p.position == position for p in meeting.proposals):
             position = max(p.position for p in meeting.proposals) + 1
-        meeting.proposals.append(Proposal(position, block.text, block.line))
+        proposal = Proposal(position, block.text, block.line)
+        entry = _ENTRY_OUTCOME.match(block.text)
+        stated = outcome_of(entry.group("paren") or entry.group("dash")) if entry else None
+        if entry and stated:
+            proposal.title = entry.group("title").strip()
+            proposal.outcome, proposal.outcome_text = stated[0], block.text
+        elif self.lead_outcome is not None:
+            proposal.outcome, proposal.outcome_text = self.lead_outcome
+        meeting.proposals.append(proposal)
         self.list_state = "in"
 
     def _statement(self, meeting: BoardMeeting, block: Block, headingish: bool) -> None:
@@ -163,7 +179,8 @@ class _BoardReader:
             found = (OTHER, block.text)
             self.warn(block.line, f"item {self.item.number}: '{_short(block.text)}' reports a decision on "
                                   f"'{self.proposal.title}' in words no outcome fits; kept as 'andet'")
-        if found is not None and self.proposal.outcome is None:
+        if found is not None and (self.proposal.outcome is None or self.proposal.outcome_text
+                                  in {self.lead_outcome[1] if self.lead_outcome else ""}):
             self.proposal.outcome, self.proposal.outcome_text = found[0], block.text
             self.after_outcome = "remark"
             return
@@ -202,7 +219,8 @@ def _heading_meeting(block: Block, pattern: re.Pattern[str]) -> tuple[str, date]
     if match is None:
         return None
     dates = full_dates(match.group("rest"))
-    return (match.group("body"), dates[0][0]) if len(dates) == 1 else None
+    body = match.group("body") or (match.groupdict().get("body2") or "")
+    return (body, dates[0][0]) if len(dates) == 1 and body else None
 
 
 def _ordinals(item: Item, meetings: list[BoardMeeting], warn: Callable[[int, str], None]) -> None:

@@ -244,13 +244,16 @@ class _Reader:
             return
         if not text:
             return
-        if kind == "heading" and label and fmt not in {"bullet", "none"} and not text.startswith(label):
+        if kind == "heading" and label and fmt not in {"bullet", "none"} \
+                and not re.match(r"\d+(?:\.\d+)*\.?\s", text):
             text = f"{label} {text}"   # the number Word prints in front of a numbered heading
         block = Block(kind or "para", text, self.count, level=level, strong=strong, emphasis=emphasis,
                       links=links, notes=notes)
         if kind == "number":
             self.number_run += 1
             block.label = label.strip("().") if label and fmt else str(self.number_run)
+        if kind in {"bullet", "number"} and fmt:
+            block.level = self._list_of(paragraph)[1]   # 0 for a list's own items, 1.. for sub-points
         self._add(block)
         for ident in notes:
             if ident in self.footnotes:

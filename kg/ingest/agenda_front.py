@@ -23,6 +23,7 @@ from kg.ingest.agenda_dates import TIME, clock_time, full_dates, meeting_start
 LABELS = {
     "dato": "date", "mødedato": "date", "dato og tid": "date", "dato og tidspunkt": "date",
     "tid": "time", "tidspunkt": "time", "klokkeslæt": "time", "mødetidspunkt": "time", "mødetid": "time",
+    "kl.": "time", "kl": "time", "klokken": "time", "adresse": "room", "mødeadresse": "room",
     "sted": "place", "mødested": "place", "lokale": "room", "mødelokale": "room",
     "tid og sted": "when-where", "tidspunkt og sted": "when-where",
     "deltagere": "other", "afbud": "other", "fraværende": "other", "referent": "other",
@@ -105,6 +106,9 @@ class Front:
                 return
         if kind in {"time", "when-where"}:
             clock = clock_time(value)
+            bare = re.match(r"^(?:kl\.?\s*)?([01]?\d|2[0-3])(?:\s*[-–].*)?$", value.strip(), re.IGNORECASE)
+            if clock is None and kind == "time" and bare:   # "Kl.: 10" - an hour in a time field
+                clock = time(int(bare.group(1)), 0)
             if clock is not None and self.clock is None:
                 self.clock = clock
             if kind == "when-where":

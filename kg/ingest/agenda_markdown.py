@@ -116,6 +116,7 @@ def read_markdown(text: str) -> Document:
     blocks: list[Block] = []
     current: list[str] = []
     kind, label, start = "para", "", 0
+    level = 0      # a list item's indentation: 0 for a list's own items, 1.. for sub-points
     blank = True   # the previous line was blank (or there was none)
     lines_in_block = 0
 
@@ -126,15 +127,16 @@ def read_markdown(text: str) -> Document:
             clean, strong, emphasis, links, notes = _inline(raw)
             if clean or kind != "para":
                 blocks.append(Block(kind, clean, start, label=label, strong=strong or _bold_html(raw),  # type: ignore[arg-type]
-                                    emphasis=emphasis, links=links, notes=notes))
+                                    emphasis=emphasis, links=links, notes=notes,
+                                    level=level if kind in {"bullet", "number"} else 0))
         current = []
 
     def begin(new_kind: str, first: str, line: int, new_label: str = "") -> None:
-        nonlocal kind, label, start, lines_in_block
+        nonlocal kind, label, start, lines_in_block, level
         flush()
         kind, label, start = new_kind, new_label, line
         current.append(first)
-        lines_in_block = 1
+        lines_in_block, level = 1, 0
 
     for number, line in enumerate(text.split("\n"), start=1):
         hard_break = line.endswith("  ") or line.endswith("\\")
@@ -194,10 +196,13 @@ def read_markdown(text: str) -> Document:
         elif numbered is not None and numbered.group(1).isalpha() and not _starts_list(numbered.group(1)) \
                 and not (kind == "number" and _follows(label, numbered.group(1))):
             numbered = None   # "i. …" / "e) …" on their own are not the start of a lettered list
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
         if bullet:
             begin("bullet", bullet.group(1).rstrip("\\") + tail, number)
+            level = indent // 2
         elif numbered:
             begin("number", numbered.group(2).rstrip("\\") + tail, number, numbered.group(1))
+            level = indent // 3
         elif current:
             current.append(stripped.rstrip("\\") + tail)
             lines_in_block += 1

@@ -5,7 +5,8 @@ list, one proposed resolution per bullet.  Secretaries also write:
 
 * one sentence and no list: "Sekretariatet indstiller, at It-Arkitekturrådet godkender sagen."
   (the resolution is what follows the addressee: "godkender sagen.");
-* lettered or numbered lists ("a) drøfter …", "1) godkender …");
+* lettered or numbered lists ("a) drøfter …", "1) godkender …"), whose indented sub-points
+  belong to the resolution above them;
 * a lead-in without addressee and bullets that carry it ("at rådet drøfter …").
 
 The addressee is the words between "at" and the first verb (Danish present tense ends in -r:
@@ -35,7 +36,8 @@ KINDS = (
     (re.compile(r"^rådgiver\b"), "raadgiver"),
     (re.compile(r"^tilkendegiver\b"), "tilkendegiver"),
 )
-_LEAD = re.compile(r"\bindstille[rs]\b\s*[,:]?\s*(?:at\s+(?P<rest>.+?))?\s*$", re.IGNORECASE | re.DOTALL)
+_LEAD = re.compile(r"\bindstille[rs]\b(?:\s+til\s+[^,:]+?)?\s*[,:]?\s*(?:at\s+(?P<rest>.+?))?\s*$",
+                   re.IGNORECASE | re.DOTALL)
 _AT = re.compile(r"^at\s+(?P<rest>.+)$", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"^[a-zæøå]+$")
 #: Lower-case words ending in -r that are not verbs where an addressee ends.
@@ -62,8 +64,8 @@ def split_addressee(text: str) -> tuple[str | None, str]:
     words = text.split()
     for i, word in enumerate(words):
         plain = word.strip(",.;:()").casefold()
-        if i >= 1 and _WORD.match(plain) and plain.endswith("r") and plain not in _NOT_VERBS \
-                and word[:1].islower():
+        verb = plain.endswith("r") or (plain.endswith("es") and len(plain) > 5)   # "drøfter", "orienteres"
+        if i >= 1 and _WORD.match(plain) and verb and plain not in _NOT_VERBS and word[:1].islower():
             return " ".join(words[:i]).rstrip(",:"), " ".join(words[i:])
     return None, text
 
@@ -87,6 +89,7 @@ def read_recommendations(blocks: list[Block]) -> tuple[list[Proposed], str | Non
     addressee: str | None = None
     lead_line = 0
     lead_seen = False
+    top = None   # the indentation of the list's own items; deeper ones are sub-points of the one above
     for block in blocks:
         if block.kind in {"para", "heading"}:
             lead = _LEAD.search(block.text)
@@ -105,6 +108,10 @@ def read_recommendations(blocks: list[Block]) -> tuple[list[Proposed], str | Non
                 kind, verb = kind_of(phrase)
                 found.append(Proposed(phrase, block.line, kind, verb, addressee, lead_line))
         elif block.kind in {"bullet", "number"}:
+            top = block.level if top is None else min(top, block.level)
+            if block.level > top and found:
+                found[-1].text = f"{found[-1].text}\n- {block.text}"
+                continue
             kind, verb = kind_of(block.text)
             own = None
             if (at := _AT.match(block.text.strip())) is not None:

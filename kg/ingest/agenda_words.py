@@ -34,6 +34,7 @@ ITEM_TYPES = {
     "orienteringssag": "orienteringssag", "orienteringssager": "orienteringssag",
     "sager-til-orientering": "orienteringssag", "til-orientering": "orienteringssag",
     "orienteringspunkter": "orienteringssag",
+    "orientering": "orienteringssag", "droeftelse": "droeftelsessag", "beslutning": "beslutningssag",
 }
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 
