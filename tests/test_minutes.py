@@ -130,6 +130,29 @@ def test_minutes_folders_and_the_command(settings: Settings, tmp_path: Path) -> 
     assert "graph/minutes/it-arkitekturraadet/2024-03-14" in result.output
 
 
+def test_corrected_minutes_say_what_changed_and_where_they_differ_from_the_agenda(settings: Settings,
+                                                                                  tmp_path: Path) -> None:
+    agenda_file = CORPUS / "a01-dagsorden-2024-02-08.md"
+    minter = Minter(settings.base_iri)
+    store = open_store(settings)
+    try:
+        agenda = prepare(agenda_file, settings, store)
+        store.replace_graph(minter.graph(agenda.graph_path), agenda.graph)
+        first = prepare_minutes(MINUTES, settings, store)
+        store.replace_graph(minter.graph(first.graph_path), first.graph)
+        corrected = tmp_path / "referat-rettet.md"
+        corrected.write_text(MINUTES.read_text(encoding="utf-8").replace(
+            "Punktet blev udsat til næste møde.", "Rådet tog orienteringen til efterretning.").replace(
+            "mødelokale 2", "mødelokale 4"), encoding="utf-8")
+        second = prepare_minutes(corrected, settings, store)
+    finally:
+        store.close()
+    assert first.changes == []
+    assert "decision on item 2.3 outcome changed: 'udsat' -> 'taget-til-efterretning'" in second.changes
+    assert ("the minutes differ from the agenda: location 'KL, Weidekampsgade 10, mødelokale 4' "
+            "(agenda: 'KL, Weidekampsgade 10, mødelokale 2')") in second.notes
+
+
 def test_minutes_without_decisions_are_said_to_be_so(settings: Settings) -> None:
     store = open_store(settings)
     try:

@@ -135,6 +135,10 @@ def prepare(path: Path, settings: Settings, store: object, body: str = "it-arkit
     notes = [f"missing content: {', '.join(result.missing)}"] if result.missing else []
     items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
     warnings = [f"{path}: {w}" for w in result.warnings]
-    changes = describe_changes(stored_graph(store, settings, graph_path), result.graph)
+    changes = describe_changes(stored_graph(store, settings, graph_path), result.graph, result.meeting)
+    minutes = stored_graph(store, settings, f"minutes/{result.meeting_key}")
+    if overlap := len(set(minutes) & set(result.graph)):
+        notes.append(f"the meeting's minutes in the store restate {overlap} triples of this agenda: ingest "
+                     "the minutes again to leave them out")
     return Prepared(result.graph, graph_path, warnings=warnings, notes=notes, changes=changes,
                     summary=f"meeting {result.meeting}, {items} items")

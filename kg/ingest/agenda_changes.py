@@ -35,35 +35,40 @@ def _slug(value: str) -> str:
     return value.rstrip("/").rsplit("/", 1)[-1]
 
 
-def facts(graph: Graph) -> dict[str, str]:
-    """The document's facts by name ("item 2.2 title" → "…")."""
+def facts(graph: Graph, meeting: URIRef) -> dict[str, str]:
+    """The document's facts by name ("item 2.2 title" → "…").
+
+    Minutes stored beside their agenda hold only part of each item, so items are found through
+    the meeting and through the decisions on them, and named by their IRI's last segment (the
+    item number) when the graph does not give ``kg:number``."""
     out: dict[str, str] = {}
-    for meeting in graph.subjects(BESLUIT.behandelt, None):
-        out["start"] = _one(graph, meeting, BESLUIT.geplandeStart)
-        out["location"] = _one(graph, meeting, BESLUIT.opLocatie)
-        out["title"] = _one(graph, meeting, DCTERMS.title)
-        for section in graph.objects(meeting, KG.hasSection):
-            out[f"section {_one(graph, section, KG.number)} title"] = _one(graph, section, DCTERMS.title)
-        for item in graph.objects(meeting, BESLUIT.behandelt):
-            n = _one(graph, item, KG.number)
-            out[f"item {n}"] = _one(graph, item, DCTERMS.title)
-            out[f"item {n} officers"] = ", ".join(sorted(_one(graph, p, FOAF.name)
-                                                         for p in graph.objects(item, KG.responsibleOfficer)))
-            out[f"item {n} cases"] = ", ".join(sorted(_one(graph, c, DCTERMS.identifier)
-                                                      for c in graph.objects(item, KG.case)))
-            recommendations = _ordered(graph, item, KG.hasRecommendation)
-            out[f"item {n} recommendations"] = " | ".join(_one(graph, r, RDF.value) for r in recommendations)
-            out[f"item {n} attachments"] = " | ".join(_one(graph, a, DCTERMS.title)
-                                                      for a in _ordered(graph, item, KG.hasAttachment))
-            for name, predicate in PARTS:
-                out[f"item {n} {name}"] = _one(graph, item, predicate)
-    for decision in graph.subjects(RDF.type, BESLUIT.Besluit):
+    out["start"] = _one(graph, meeting, BESLUIT.geplandeStart)
+    out["location"] = _one(graph, meeting, BESLUIT.opLocatie)
+    out["title"] = _one(graph, meeting, DCTERMS.title)
+    for section in graph.objects(meeting, KG.hasSection):
+        out[f"section {_one(graph, section, KG.number) or _slug(str(section))} title"] = \
+            _one(graph, section, DCTERMS.title)
+    items = set(graph.objects(meeting, BESLUIT.behandelt)) | set(graph.objects(None, KG.decisionOn))
+    for item in sorted(items, key=str):
+        n = _one(graph, item, KG.number) or _slug(str(item))
+        out[f"item {n}"] = _one(graph, item, DCTERMS.title)
+        out[f"item {n} officers"] = ", ".join(sorted(_one(graph, p, FOAF.name)
+                                                     for p in graph.objects(item, KG.responsibleOfficer)))
+        out[f"item {n} cases"] = ", ".join(sorted(_one(graph, c, DCTERMS.identifier)
+                                                  for c in graph.objects(item, KG.case)))
+        recommendations = _ordered(graph, item, KG.hasRecommendation)
+        out[f"item {n} recommendations"] = " | ".join(_one(graph, r, RDF.value) for r in recommendations)
+        out[f"item {n} attachments"] = " | ".join(_one(graph, a, DCTERMS.title)
+                                                  for a in _ordered(graph, item, KG.hasAttachment))
+        for name, predicate in PARTS:
+            out[f"item {n} {name}"] = _one(graph, item, predicate)
+    for decision in set(graph.subjects(KG.outcome, None)) | set(graph.subjects(KG.decisionOn, None)):
         item = _one(graph, decision, KG.decisionOn)
         if item:
-            key = f"decision on item {_one(graph, URIRef(item), KG.number)}"
+            key = f"decision on item {_one(graph, URIRef(item), KG.number) or _slug(item)}"
         else:
-            meeting = _one(graph, decision, KG.decidedAt)
-            key = f"decision {_slug(meeting)} {_one(graph, decision, SCHEMA.position)}"
+            decided_at = _one(graph, decision, KG.decidedAt)
+            key = f"decision {_slug(decided_at)} {_one(graph, decision, SCHEMA.position)}"
         out[f"{key} outcome"] = _slug(_one(graph, decision, KG.outcome))
         out[f"{key} text"] = _one(graph, decision, RDF.value)
     return {k: v for k, v in out.items() if v}
@@ -73,11 +78,12 @@ def _quote(value: str) -> str:
     return f"'{value}'" if len(value) <= QUOTED_LENGTH else f"'{value[:QUOTED_LENGTH - 1]}…'"
 
 
-def describe_changes(old: Graph, new: Graph) -> list[str]:
-    """One line per difference between the stored graph and the new one ([] when nothing was stored)."""
+def describe_changes(old: Graph, new: Graph, meeting: str) -> list[str]:
+    """One line per difference between the stored graph of ``meeting``'s document and the new one
+    ([] when nothing was stored)."""
     if len(old) == 0:
         return []
-    before, after = facts(old), facts(new)
+    before, after = facts(old, URIRef(meeting)), facts(new, URIRef(meeting))
     lines = []
     for key in sorted(set(before) | set(after), key=_order):
         was, now = before.get(key), after.get(key)
@@ -89,7 +95,7 @@ def describe_changes(old: Graph, new: Graph) -> list[str]:
                          else f"{key} title changed: {_quote(was)} -> {_quote(now)}")
             continue
         item = " ".join(key.split()[:2])
-        if key.startswith("item ") and (item not in before or item not in after):
+        if key.startswith("item ") and (item in before) != (item in after):
             continue   # the item as a whole was added or withdrawn
         if was is None:
             lines.append(f"{key} added: {_quote(now)}")  # type: ignore[arg-type]

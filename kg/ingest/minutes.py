@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS
 from kg.config import Settings
 from kg.ingest import Prepared
 from kg.ingest.agenda import AgendaResult, read_agenda, stored_graph
-from kg.ingest.agenda_changes import describe_changes
+from kg.ingest.agenda_changes import describe_changes, facts
 from kg.namespaces import BESLUIT
 
 __all__ = ["prepare", "prepare_read", "without_agenda"]
@@ -41,6 +41,16 @@ def without_agenda(minutes: Graph, agenda: Graph, meeting: object) -> Graph:
     return out
 
 
+def differences(agenda: Graph, minutes: Graph, meeting: str) -> list[str]:
+    """Where the minutes and the agenda say different things about the same fact (both are kept)."""
+    from rdflib import URIRef
+
+    said, written = facts(agenda, URIRef(meeting)), facts(minutes, URIRef(meeting))
+    return [f"the minutes differ from the agenda: {key} '{written[key]}' (agenda: '{said[key]}')"
+            for key in sorted(set(said) & set(written))
+            if said[key] != written[key] and key != "title" and len(said[key]) <= 200]
+
+
 def prepare_read(path: Path, result: AgendaResult, settings: Settings, store: object) -> Prepared:
     """Minutes already read (:func:`kg.ingest.agenda.read_agenda`) made ready for the write path."""
     from rdflib import URIRef
@@ -54,10 +64,11 @@ def prepare_read(path: Path, result: AgendaResult, settings: Settings, store: ob
     if len(agenda):
         notes.append(f"the agenda of the meeting is in the store: {len(result.graph) - len(graph)} triples "
                      "it already holds are left out")
+        notes += differences(agenda, result.graph, result.meeting)
     if result.decisions == 0:
         warnings.append(f"{path}: minutes without any 'Beslutning' part: no decisions were read")
     items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
-    changes = describe_changes(stored_graph(store, settings, graph_path), graph)
+    changes = describe_changes(stored_graph(store, settings, graph_path), graph, result.meeting)
     return Prepared(graph, graph_path, warnings=warnings, notes=notes, changes=changes,
                     summary=f"minutes of meeting {result.meeting}, {items} items, "
                             f"{result.decisions} decisions")
