@@ -193,3 +193,31 @@ def test_crlf_and_non_breaking_spaces_read_as_plain_text(tmp_path: Path, setting
     result = read_agenda(path, settings)
     assert officers(result.graph, item_of(settings, "1.1")) == {"Anna Berg"}
     assert str(result.graph.value(item_of(settings, "1.1"), DCTERMS.title)) == "Et punkt"
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "agendas"
+
+
+def _numbers(graph: Graph, cls: URIRef) -> list[tuple[str, str]]:
+    return sorted((str(graph.value(i, KG.number)), str(graph.value(i, DCTERMS.title)))
+                  for i in graph.subjects(RDF.type, cls))
+
+
+def test_headings_whose_numbers_were_lost_take_them_from_the_contents(settings: Settings) -> None:
+    """Word's list numbers are not text, so a converter drops them; the table of contents keeps them."""
+    result = read_agenda(FIXTURES / "unnumbered.md", settings)
+    assert _numbers(result.graph, BESLUIT.Agendapunt) == [
+        ("1.1", "Nyt fra sekretariatet"), ("2.1", "Fælles tilgang til logning"), ("2.3", "Datakvalitet")]
+    assert _numbers(result.graph, KG.AgendaSection) == [("1", "Siden sidst"), ("2", "Drøftelsessager"),
+                                                        ("3", "Eventuelt")]
+    assert any("numbers are not in the text" in w for w in result.warnings)
+    # the sub-heading inside a part ("Status på projektet") stays text of the part
+    assert "Status på projektet" in str(result.graph.value(
+        URIRef(Minter(settings.base_iri).agenda_item("it-arkitekturraadet", DAY, "2.3")), KG.caseDescription))
+
+
+def test_headings_whose_numbers_were_lost_are_numbered_in_order(tmp_path: Path, settings: Settings) -> None:
+    text = (FIXTURES / "unnumbered.md").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.split("\n") if not line.startswith("[")) + "\n"
+    result = read(tmp_path, settings, text)
+    assert [n for n, _ in _numbers(result.graph, BESLUIT.Agendapunt)] == ["1.1", "2.1", "2.2"]

@@ -34,12 +34,13 @@ from kg.ingest.agenda_parse import parse_agenda
 from kg.ingest.agenda_rdf import build_graph
 from kg.iris import Minter
 from kg.namespaces import BESLUIT
-from kg.queries import iri, render
+from kg.queries import get_query, iri, render
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DOCX_SUFFIXES = frozenset({".docx"})
 
-__all__ = ["AgendaError", "AgendaResult", "prepare", "read_agenda", "read_document", "stored_graph"]
+__all__ = ["AgendaError", "AgendaResult", "known_labels", "prepare", "read_agenda", "read_document",
+           "stored_graph"]
 
 
 @dataclass
@@ -94,11 +95,15 @@ def read_document(path: Path) -> Document:
     return read_markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def read_agenda(path: Path, settings: Settings, body: str = "it-arkitekturraadet",
+def read_agenda(path: Path, settings: Settings, known: Graph | None = None, body: str = "it-arkitekturraadet",
                 kind: str | None = None) -> AgendaResult:
     """Read one agenda or minutes into its graph; raises :class:`AgendaError` for a file that is neither.
 
-    ``kind`` ("agenda" / "minutes") overrides what the document's own words say it is."""
+    ``kind`` ("agenda" / "minutes") overrides what the document's own words say it is.  ``known``
+    is accepted from callers of the earlier interface and not used: the graph holds what the
+    document says, and its links to what the store knows are derived by
+    :func:`kg.ingest.links.link_agendas`."""
+    del known
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", body):
         raise AgendaError(f"body key '{body}' is not a slug like 'it-arkitekturraadet'")
     document = read_document(path)
@@ -109,6 +114,12 @@ def read_agenda(path: Path, settings: Settings, body: str = "it-arkitekturraadet
     ordered = sorted(agenda.warnings, key=lambda w: w.line)
     warnings = [f"{document.unit} {w.line}: {w.message}" for w in ordered]
     return AgendaResult(built.graph, built.meeting, warnings, built.missing, agenda.kind, built.decisions)
+
+
+def known_labels(store: object) -> Graph:
+    """The labels of organisations, systems, standards, datasets, products, people and document types in
+    the store: what :func:`kg.ingest.links.link_agendas` matches the documents' words against."""
+    return store.construct(get_query("agenda/known-labels"))  # type: ignore[attr-defined, no-any-return]
 
 
 def stored_graph(store: object, settings: Settings, graph_path: str) -> Graph:

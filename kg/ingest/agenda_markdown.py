@@ -125,6 +125,11 @@ def read_markdown(text: str) -> Document:
         if current:
             raw = "".join(current)
             clean, strong, emphasis, links, notes = _inline(raw)
+            entry = toc_entry(clean) if kind == "para" and "](#" in raw else None
+            if entry is not None:   # a table of contents converted with links to its headings
+                blocks.append(Block("toc", entry[1], start, label=entry[0], page=entry[2]))
+                current = []
+                return
             if clean or kind != "para":
                 blocks.append(Block(kind, clean, start, label=label, strong=strong or _bold_html(raw),  # type: ignore[arg-type]
                                     emphasis=emphasis, links=links, notes=notes,

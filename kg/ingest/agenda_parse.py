@@ -15,7 +15,9 @@ heading styles all mean "heading"), so the structure is read from what a heading
   ("Eventuelt" with a line of text, "Godkendelse af dagsorden" with one sentence) is that
   section's or item's own text, kept, not dropped.
 
-What cannot be placed is a warning with its line, never silently dropped or guessed at.  Debris of
+A document with no numbered item heading at all (Word's numbers lost in conversion) is read by
+the shape of its headings instead (:mod:`agenda_unnumbered`), with a warning.  What cannot be
+placed is a warning with its line, never silently dropped or guessed at.  Debris of
 the Word original is handled here: tables of contents (Word's and hand-typed ones,
 :mod:`agenda_toc`) are collected and checked against the headings, continuation marks ``./.`` are
 dropped, and a paragraph split by a page break (it ends mid-sentence and the next one starts in
@@ -32,6 +34,7 @@ from kg.ingest.agenda_blocks import AgendaError, Block, Document
 from kg.ingest.agenda_front import Front
 from kg.ingest.agenda_header import CASE_NUMBER, is_header, is_label_row, read_header
 from kg.ingest.agenda_toc import mark_manual_toc
+from kg.ingest.agenda_unnumbered import number_by_order
 from kg.ingest.agenda_words import item_type_of, part_of
 
 __all__ = ["CASE_NUMBER", "Agenda", "Item", "Part", "Section", "is_placeholder", "parse_agenda"]
@@ -390,6 +393,15 @@ def parse_agenda(document: Document) -> Agenda:
     if not document.blocks:
         raise AgendaError("empty: no text in the file")
     agenda = _Parser(document).run()
+    if not agenda.items and agenda.day is not None:
+        renumbered = number_by_order(mark_manual_toc(document.blocks))
+        if renumbered is not None:
+            blocks, given = renumbered
+            agenda = _Parser(Document(blocks, document.unit, document.margins)).run()
+            if agenda.items:
+                agenda.warn(agenda.items[0].line, "the items' numbers are not in the text (a converted Word "
+                                                  f"list?); numbered {', '.join(given)} from the table of "
+                                                  "contents or their order")
     if agenda.day is None:
         raise AgendaError("not an agenda or minutes: no meeting date (a 'Dato: 30-11-2023 10:00' line, or a "
                           "date in the title, before the items)")

@@ -86,7 +86,9 @@ def _mention_text(kind: str, text: str) -> str:
 
 def link_agendas(store: object) -> LinkResult:
     """Derive the links of every agenda and minutes in the store (see module doc); writes nothing."""
-    known = KnownIndex.from_graph(store.construct(get_query("agenda/known-labels")))  # type: ignore[attr-defined]
+    from kg.ingest.agenda import known_labels
+
+    known = KnownIndex.from_graph(known_labels(store))
     graph = bind_all(Graph())
     result = LinkResult(graph)
     _mentions(store, known, result)
