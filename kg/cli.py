@@ -139,9 +139,9 @@ def load(ctx: click.Context, paths: tuple[Path, ...], graph: str | None, force: 
     """Load RDF files or folders, one named graph per file.
 
     Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD; concept lists
-    (.csv/.xlsx) and agendas (.md/.docx under an `agendas` folder) go through
-    their ingest.  Each file replaces its graph all or nothing; a file whose
-    sha256 is unchanged is skipped.
+    (.csv/.xlsx), agendas and minutes (.md/.docx under an `agendas` or `minutes`
+    folder) go through their ingest.  Each file replaces its graph all or nothing;
+    a file whose sha256 is unchanged is skipped.
     """
     failures = _run_load(ctx, list(paths), graph=graph, force=force)
     if failures:
@@ -462,7 +462,7 @@ def infer_command(ctx: click.Context) -> None:
 
 @main.group(cls=KgGroup)
 def ingest() -> None:
-    """Turn source documents (agendas, concept lists) into graphs and load them."""
+    """Turn source documents (agendas, minutes, concept lists) into graphs and load them."""
 
 
 @main.group(cls=KgGroup)
@@ -551,10 +551,32 @@ def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt:
     """Read a council agenda (.md or .docx) into its meeting, items and decisions, and load it.
 
     The agenda replaces its meeting's named graph all or nothing, with PROV (source,
-    sha256), whatever the file is called.  Products and mentions are linked to what the
-    store already holds; what could not be placed is reported as a warning with its line.
+    sha256), whatever the file is called; what changed against the stored version is
+    listed.  Minutes given here are recognised and read as minutes.  The graph holds what
+    the document says; links to products and organisations are derived from it.  What
+    could not be placed is reported as a warning with its line.
     """
     _ingest_one(ctx, file, "agenda", dry_run, fmt, strict, body=body)
+
+
+@ingest.command("minutes")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--body", default="it-arkitekturraadet", show_default=True,
+              help="Key (IRI slug) of the body whose minutes they are.")
+@click.option("--dry-run", is_flag=True, help="Read and report only; load nothing.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
+              help="Also print the minutes' graph on standard output in this syntax.")
+@click.option("--strict", is_flag=True, help="Load nothing if the minutes have any warning.")
+@click.pass_context
+def ingest_minutes(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt: str | None,
+                   strict: bool) -> None:
+    """Read council minutes (.md or .docx, a "Beslutning" part under each item) into decisions.
+
+    Each decision is linked to its item, the item's recommendations, the meeting and the
+    case, with its outcome and text.  The minutes replace their meeting's minutes graph
+    (minutes/BODY/DATE) and leave out what the meeting's agenda in the store already says.
+    """
+    _ingest_one(ctx, file, "minutes", dry_run, fmt, strict, body=body)
 
 
 @export.command("conceptlist")

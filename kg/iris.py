@@ -57,6 +57,15 @@ class Minter:
         """A body's decision at a meeting; ``ordinal``: the subject's place in its numbered list."""
         return self._id("decision", body, date, str(ordinal))
 
+    def item_decision(self, body: str, date: str, number: str) -> str:
+        """The decision a body's minutes record on one of its own agenda items."""
+        return self._id("decision", body, date, "item", number)
+
+    @staticmethod
+    def paragraph(owner: str, kind: str, ordinal: int) -> str:
+        """One paragraph of a decision's remarks or statement: ``{decision}/remark/2``."""
+        return f"{owner}/{kind}/{ordinal}"
+
     def case(self, case_number: str) -> str:
         return self._id("case", case_number.strip().upper())
 

@@ -1,7 +1,8 @@
 """Loading sources into the store: one named graph per source file.
 
-RDF files go straight to the store; concept lists (``.csv``/``.xlsx``) and
-agendas (``.md``/``.docx``) go through their ingest first.  Each source lands in
+RDF files go straight to the store; concept lists (``.csv``/``.xlsx``),
+agendas and minutes (``.md``/``.docx`` in an ``agendas``, ``minutes`` or
+``referater`` folder) go through their ingest first.  Each source lands in
 the graph named after its path, atomically, with a PROV record; a source whose
 sha256 matches its graph's record is skipped.  Agendas come last because their
 ingest links to what the other sources define.
@@ -36,6 +37,9 @@ ProgressFactory = Callable[[Path, int], Callable[[int], None]]
 
 CONCEPTLIST_SUFFIXES = frozenset({".csv", ".xlsx"})
 AGENDA_SUFFIXES = frozenset({".md", ".docx"})
+#: Folders whose Markdown and Word files are meeting documents, by the kind they hold.  An agenda
+#: folder's file that turns out to be minutes is read as minutes (the ingest tells them apart).
+MEETING_FOLDERS = {"agendas": "agenda", "dagsordener": "agenda", "minutes": "minutes", "referater": "minutes"}
 #: Files larger than this get a progress bar.
 PROGRESS_THRESHOLD = 4 * 1024 * 1024
 
@@ -55,14 +59,15 @@ class LoadOutcome:
 
 
 def source_kind(path: Path) -> str | None:
-    """``rdf``, ``conceptlist``, ``agenda`` or None for a file kg does not load."""
+    """``rdf``, ``conceptlist``, ``agenda``, ``minutes`` or None for a file kg does not load."""
     suffix = path.suffix.lower()
     if suffix in SYNTAX_BY_SUFFIX:
         return "rdf"
     if suffix in CONCEPTLIST_SUFFIXES:
         return "conceptlist"
-    if suffix in AGENDA_SUFFIXES and "agendas" in {part.lower() for part in path.parts[:-1]}:
-        return "agenda"
+    if suffix in AGENDA_SUFFIXES:
+        kinds = [MEETING_FOLDERS[p.lower()] for p in path.parts[:-1] if p.lower() in MEETING_FOLDERS]
+        return kinds[-1] if kinds else None
     return None
 
 
@@ -77,7 +82,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise StoreError(f"{path}: no such file or folder")
-    order = {"rdf": 0, "conceptlist": 1, "agenda": 2, None: 3}
+    order = {"rdf": 0, "conceptlist": 1, "agenda": 2, "minutes": 3, None: 4}
     return sorted(dict.fromkeys(found), key=lambda p: order[source_kind(p)])
 
 
@@ -177,7 +182,8 @@ def load_rdf_file(store: Store, settings: Settings, path: Path, graph: str, sha:
     syntax = SYNTAX_BY_SUFFIX.get(path.suffix.lower())
     if syntax is None:
         raise StoreError(f"{path}: not a file kg loads (RDF: {', '.join(sorted(SYNTAX_BY_SUFFIX))}; "
-                         "concept lists: .csv, .xlsx; agendas: .md, .docx in an agendas folder)")
+                         "concept lists: .csv, .xlsx; agendas and minutes: .md, .docx in an agendas "
+                         "or minutes folder)")
     size = path.stat().st_size
     if size == 0:  # most likely a truncated copy: replacing a graph with nothing needs `kg drop`
         raise StoreError(f"{path}: empty file; nothing loaded (to remove a graph, use `kg drop`)")
@@ -196,6 +202,8 @@ def prepare_source(store: Store, settings: Settings, path: Path, kind: str, **op
     """Run a document's ingest (reading the store, never writing); raises ParseError when it is unusable."""
     if kind == "conceptlist":
         from kg.ingest.conceptlist import prepare
+    elif kind == "minutes":
+        from kg.ingest.minutes import prepare  # type: ignore[assignment]
     else:
         from kg.ingest.agenda import prepare  # type: ignore[assignment]
     prepared = prepare(path, settings, store, **options)  # type: ignore[arg-type]

@@ -74,7 +74,8 @@ def memory_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator
 
 @pytest.fixture(scope="session")
 def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Store]:
-    """One in-memory store with ``ontologies/`` and ``data/`` loaded, shared by read-only tests.
+    """One in-memory store with ``ontologies/`` and ``data/`` loaded, and the agendas' derived links,
+    shared by read-only tests.
 
     With ``KG_TEST_STORE=virtuoso`` it is the ``loaded`` Virtuoso server, loaded once for the session.
     """

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from rdflib import Graph
+from rdflib.namespace import DCTERMS
 
 from kg.cli import main
 from kg.config import Settings
@@ -122,18 +123,19 @@ def test_warnings_have_line_numbers_and_strict_makes_them_fatal(loaded_store_pat
                                                                 settings: Settings) -> None:
     result = read_agenda(FIXTURES / "warnings.md", settings)
     assert result.warnings == [
-        "line 9: text in section 1 outside any item cannot be placed: "
-        "'Tekst i afsnittet uden for noget punkt.'",
-        "line 13: item 1.1: text before its first part (Baggrund, Indstilling, …) cannot be placed: "
-        "'Tekst før første del.'",
-        "line 21: item 1.1: the recommendation is addressed to 'Et Ukendt Organ', which is neither this "
-        "agenda's body nor a known organisation",
+        "line 21: item 1.1: the recommendation is addressed to 'Et Ukendt Organ', not to this document's "
+        "body (IT-ARKITEKTURRÅDET); kept as a name",
+        "line 24: item 1.1: recommendation 2 'udpeger en arbejdsgruppe' is of a kind the scheme does not "
+        "list ('udpeger'); kept as 'andet'",
     ]
     assert result.missing == ["1.1 baggrund"]
+    # text under a section before its first item, and under an item before its first part, is kept
+    described = {str(o) for o in result.graph.objects(None, DCTERMS.description)}
+    assert described == {"Tekst i afsnittet uden for noget punkt.", "Tekst før første del."}
     before = _dump(loaded_store_path)
     code, output = _run(loaded_store_path, "ingest", "agenda", str(FIXTURES / "warnings.md"), "--strict")
-    assert code == 1 and "3 warning(s) and --strict; nothing loaded" in output
-    assert "line 13: item 1.1" in output
+    assert code == 1 and "2 warning(s) and --strict; nothing loaded" in output
+    assert "line 24: item 1.1" in output
     assert _dump(loaded_store_path) == before
     code, output = _run(loaded_store_path, "ingest", "agenda", str(FIXTURES / "warnings.md"), "--dry-run",
                         "--format", "ttl")
@@ -163,7 +165,7 @@ def _check(text: str, suffix: str = ".md") -> None:
         path = Path(folder) / f"agenda{suffix}"
         path.write_text(text, encoding="utf-8")
         try:
-            result = read_agenda(path, Settings(store="memory"), known=Graph())
+            result = read_agenda(path, Settings(store="memory"))
         except AgendaError as exc:
             assert str(exc) and "\n" not in str(exc)
             return

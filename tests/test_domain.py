@@ -1,10 +1,11 @@
 """The domain content (ontologies/kg.ttl and data/*) answers the agenda's facts through SPARQL.
 
 Every question is asked with a query kept in ``kg/queries/domain/`` against the store loaded with
-``ontologies/`` and ``data/`` (the ``loaded_store`` fixture).  The golden tests compare the curated
-titles and bullets with the source agenda in ``../shared/seeds/`` (skipped when it is absent), so a
-typo in the Turtle fails.  The OWL RL tests run owlrl over the ontology and the data and ask in
-standard terms (PROV, owl:sameAs), which is what the alignments are for.
+``ontologies/`` and ``data/`` and the agendas' derived links (the ``loaded_store`` fixture).  The
+meeting's facts come from its agenda (data/agendas/, read by the agenda ingest); the golden tests
+compare them with the agenda's own text, so a reading error fails.  The OWL RL tests run owlrl
+over the ontology and the data and ask in standard terms (PROV, owl:sameAs), which is what the
+alignments are for.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import Settings
+from kg.ingest.agenda import read_agenda
+from kg.ingest.links import link_agendas
+from kg.iris import Minter
 from kg.loading import graph_for
 from kg.namespaces import KG
 from kg.queries import iri, literal, render
@@ -36,7 +40,7 @@ OWN = [ROOT / "ontologies" / "kg.ttl"] + [ROOT / "data" / name for name in (
     "vocabularies/quality-dimension.ttl", "vocabularies/recommendation-kind.ttl", "vocabularies/status.ttl",
     "organisations/organisations.ttl", "organisations/people.ttl", "organisations/systems.ttl",
     "catalog/catalog.ttl", "catalog/datasets.ttl", "catalog/products.ttl", "catalog/standards.ttl",
-    "meetings/arkitekturboard-2023.ttl", "meetings/it-arkitekturraadet-2023-11-30.ttl",
+    "meetings/it-arkitekturraadet-2023-11-30.ttl",
     "cpr/cpr-begreber.ttl", "cpr/cpr-schemes.ttl", "examples/cpr-systemlandskab.ttl",
 )]
 
@@ -51,8 +55,14 @@ def _rows(store: Store, name: str, **values: str) -> list[dict[str, str]]:
             for row in store.select(render(f"domain/{name}", **values))]
 
 
+#: The graphs the agenda ingest and the link derivation write for the seed agenda.
+INGESTED = ("agendas/it-arkitekturraadet/2023-11-30", "links")
+
+
 def _graphs(settings: Settings) -> str:
-    return " ".join(iri(graph_for(path, settings)) for path in OWN)
+    minter = Minter(settings.base_iri)
+    return " ".join([iri(graph_for(path, settings)) for path in OWN]
+                    + [iri(minter.graph(g)) for g in INGESTED])
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +194,28 @@ def test_board_proposal_titles_are_the_agendas_lists(loaded_store: Store, settin
         assert f"{row['position']}. {row['proposalTitle']}" in seed_text.splitlines(), row
 
 
+def test_remarks_and_statements_in_the_agendas_order(loaded_store: Store, settings: Settings,
+                                                     seed_text: str) -> None:
+    """Golden: the board's statement and remark paragraphs come in the order the agenda prints them."""
+    decisions = " ".join(_iri(settings, f"id/decision/arkitekturboard/2023-10-31/{k}") for k in (1, 2, 3))
+    rows = _rows(loaded_store, "decision-paragraphs", decisions=decisions)
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["decision"].rsplit("/", 1)[1], row["kind"])
+        counts[key] = counts.get(key, 0) + 1
+    assert counts == {("1", "statement"): 3, ("2", "statement"): 2, ("2", "remark"): 3,
+                      ("3", "statement"): 1, ("3", "remark"): 2}
+    flat = " ".join(seed_text.split())
+    for decision in ("1", "2", "3"):
+        for kind in ("statement", "remark"):
+            texts = [" ".join(r["text"].split()) for r in rows
+                     if r["decision"].endswith(f"/{decision}") and r["kind"] == kind]
+            places = [flat.index(t[:60]) for t in texts]
+            assert places == sorted(places), (decision, kind)
+    assert [int(r["position"]) for r in rows
+            if r["decision"].endswith("/2") and r["kind"] == "remark"] == [1, 2, 3]
+
+
 def test_council_approved_nothing_itself(loaded_store: Store, settings: Settings) -> None:
     assert _rows(loaded_store, "board-approvals", body=_iri(settings, "id/org/it-arkitekturraadet")) == []
 
@@ -250,12 +282,15 @@ def test_label_check_can_fail(settings: Settings) -> None:
 # --- OWL RL: standard terms find kg's data ----------------------------------------------------
 
 @pytest.fixture(scope="module")
-def inferred_store(settings: Settings) -> Iterator[Store]:
-    """A store holding the OWL RL closure of the ontology and the data, with the explicit
-    kg:approvingBody triples removed so that the property chain must bring them back."""
+def inferred_store(settings: Settings, loaded_store: Store) -> Iterator[Store]:
+    """A store holding the OWL RL closure of the ontology, the data, the seed agenda's graph and its
+    links, with the explicit kg:approvingBody triples removed so that the property chain must bring
+    them back."""
     graph = Graph()
     for path in OWN:
         graph.parse(path, publicID=settings.base)
+    graph += read_agenda(SEED, settings).graph
+    graph += link_agendas(loaded_store).graph
     graph.remove((None, KG.approvingBody, None))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     for triple in [t for t in graph if isinstance(t[0], Literal)]:   # owlrl types literals; RDF cannot

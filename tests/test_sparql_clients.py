@@ -66,12 +66,12 @@ def test_select_as_json_xml_csv_tsv(endpoint: tuple[str, Store], method: str, re
     url, _ = endpoint
     rows = _client(url, SELECT, JSON, method, request_method).query().convert()["results"]["bindings"]
     labels = [r["label"]["value"] for r in rows]
-    assert len(labels) == 7 and "godkendt" in labels
+    assert len(labels) == 8 and "godkendt" in labels   # the seven outcomes and "andet"
     xml = _client(url, SELECT, XML, method, request_method).query().convert()
     assert isinstance(xml, Document)
     assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == labels
     csv_text = _client(url, SELECT, CSV, method, request_method).query().convert().decode()
-    assert csv_text.splitlines()[0] == "concept,label" and len(csv_text.splitlines()) == 8
+    assert csv_text.splitlines()[0] == "concept,label" and len(csv_text.splitlines()) == 9
     tsv_text = _client(url, SELECT, TSV, method, request_method).query().convert().decode()
     assert tsv_text.splitlines()[0] == "?concept\t?label" and '"godkendt"@da' in tsv_text
 

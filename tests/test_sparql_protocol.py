@@ -336,7 +336,7 @@ def test_example_decisions_by_case(client: FlaskClient, settings: Settings) -> N
 
 def test_example_concepts_of_a_scheme(client: FlaskClient) -> None:
     labels = {r["prefLabel"] for r in _example(client, "concepts-of-a-scheme")}
-    assert {"godkendt", "godkendt med bemærkninger", "afvist"} <= labels and len(labels) == 7
+    assert {"godkendt", "godkendt med bemærkninger", "afvist", "andet"} <= labels and len(labels) == 8
 
 
 def test_example_datasets_missing_licence(client: FlaskClient, loaded_store: Store) -> None:

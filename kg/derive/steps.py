@@ -22,16 +22,18 @@ def _derived(ctx: Context, name: str) -> Change:
 # -- the steps ----------------------------------------------------------------------------------------
 
 def run_links(ctx: Context) -> Outcome:
-    """Links from what agendas and minutes say (titles, abbreviations) to the resources they name."""
-    try:
-        from kg.ingest.agenda import link_agendas  # type: ignore[attr-defined]
-    except ImportError:
-        return Outcome()
+    """Links from what agendas and minutes say (titles, names) to the resources they name."""
+    from kg.ingest.links import link_agendas
+
     result = link_agendas(ctx.store)
     target = graphs.derived_graph(ctx.settings.base_iri, "links")
-    count = ctx.store.replace_graph(target, result.graph, source="kg links")
-    return Outcome(f"linked agendas to catalogue resources: {count} triples -> {target}",
-                   _derived(ctx, "links"))
+    diff = GraphDiff()
+    count = ctx.store.replace_if_changed(target, result.graph.serialize(format="nt", encoding="utf-8"),
+                                         "kg links", diff)
+    for note in result.notes():
+        ctx.report(note)
+    return Outcome(f"links from agendas and minutes: {count} triples -> {target}",
+                   Change({target: diff.resources}))
 
 
 def run_inference(ctx: Context) -> Outcome:

@@ -1,17 +1,21 @@
-"""Council agendas (Markdown or Word) into linked decisions: the agenda ingest's public face.
+"""Council agendas and minutes (Markdown or Word) into linked decisions: the ingest's public face.
 
-``read_agenda`` is pure: a file in, a graph and a report out, nothing written.
-The pipeline is reader (:mod:`agenda_markdown` / :mod:`agenda_docx`) → blocks
-(:mod:`agenda_blocks`) → structure (:mod:`agenda_parse`, board reports in
-:mod:`agenda_board`) → RDF (:mod:`agenda_rdf`), so the two formats share
-everything after the reader.  ``known`` (from :func:`known_labels`) is what the
-store already holds, used to link products and mentions; without it the graph
-has no such links and nothing is reported unmatched.
+``read_agenda`` is pure: a file in, a graph and a report out, nothing read from the store and
+nothing written.  The pipeline is reader (:mod:`agenda_markdown` / :mod:`agenda_docx`) → blocks
+(:mod:`agenda_blocks`) → structure (:mod:`agenda_parse`, with the front page, item headers,
+recommendations, board reports and minutes' decisions in their own modules) → RDF
+(:mod:`agenda_rdf`), so the two formats share everything after the reader.  The graph holds only
+what the document says; links to the catalogue and the organisations are derived from it by
+:func:`kg.ingest.links.link_agendas`.
 
-A file that is not an agenda raises :class:`AgendaError` (a ``ValueError``)
-with one line saying what was missing; everything the parser could read but
-not place is a warning with its line, and the caller decides (``--strict``)
-whether warnings are fatal.
+The reader is tolerant: a document with a recognisable meeting (a date) and numbered items is
+read, whatever else is wrong with it; what it could not place is a warning with its line, and
+the caller decides (``--strict``) whether warnings are fatal.  A file with no meeting date or no
+items raises :class:`AgendaError` (a ``ValueError``) with one line saying what was missing.
+
+Agendas and minutes are one house style: minutes add a "Beslutning" part under each item and say
+"Referat" on their front page.  :func:`prepare` tells them apart and names the graph by the
+meeting: ``agendas/{body}/{date}`` or ``minutes/{body}/{date}``.
 """
 
 from __future__ import annotations
@@ -25,39 +29,40 @@ from rdflib import RDF, Graph
 from kg.config import Settings
 from kg.ingest import Prepared
 from kg.ingest.agenda_blocks import AgendaError, Document
-from kg.ingest.agenda_known import KnownIndex
+from kg.ingest.agenda_changes import describe_changes
 from kg.ingest.agenda_parse import parse_agenda
 from kg.ingest.agenda_rdf import build_graph
 from kg.iris import Minter
 from kg.namespaces import BESLUIT
-from kg.queries import get_query
+from kg.queries import get_query, iri, render
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DOCX_SUFFIXES = frozenset({".docx"})
 
-__all__ = ["AgendaError", "AgendaResult", "known_labels", "prepare", "read_agenda", "read_document"]
+__all__ = ["AgendaError", "AgendaResult", "known_labels", "prepare", "read_agenda", "read_document",
+           "stored_graph"]
 
 
 @dataclass
 class AgendaResult:
-    """One agenda read: its graph and the report a reviewer needs."""
+    """One agenda or minutes read: its graph and the report a reviewer needs."""
 
     graph: Graph
-    #: IRI of the meeting the agenda is for.
+    #: IRI of the meeting the document is for.
     meeting: str
     #: "line 27: …" (Markdown) or "paragraph 27: …" (Word): what could not be placed or disagrees.
     warnings: list[str] = field(default_factory=list)
     #: "1.1 baggrund", "2.3 sagsfremstilling", "1.1 ansvarlig": parts left empty or as placeholders.
     missing: list[str] = field(default_factory=list)
-    #: Board list titles no catalogue product has (only when ``known`` was given).
-    unmatched_products: list[str] = field(default_factory=list)
-    #: Abbreviations in item texts that no known label covers (only when ``known`` was given).
-    unmatched_mentions: list[str] = field(default_factory=list)
+    #: "agenda" or "minutes".
+    kind: str = "agenda"
+    #: How many decisions of the body's own the minutes record.
+    decisions: int = 0
 
-
-def known_labels(store: object) -> Graph:
-    """The labels of organisations, systems, standards, datasets and products in the store."""
-    return store.construct(get_query("agenda/known-labels"))  # type: ignore[attr-defined, no-any-return]
+    @property
+    def meeting_key(self) -> str:
+        """``{body}/{yyyy-mm-dd}``, the meeting's natural key."""
+        return self.meeting.split("/id/meeting/", 1)[1]
 
 
 def read_document(path: Path) -> Document:
@@ -90,36 +95,61 @@ def read_document(path: Path) -> Document:
     return read_markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def read_agenda(path: Path, settings: Settings, known: Graph | None = None,
-                body: str = "it-arkitekturraadet") -> AgendaResult:
-    """Read one agenda into its graph; raises :class:`AgendaError` for a file that is not an agenda."""
+def read_agenda(path: Path, settings: Settings, known: Graph | None = None, body: str = "it-arkitekturraadet",
+                kind: str | None = None) -> AgendaResult:
+    """Read one agenda or minutes into its graph; raises :class:`AgendaError` for a file that is neither.
+
+    ``kind`` ("agenda" / "minutes") overrides what the document's own words say it is.  ``known``
+    is accepted from callers of the earlier interface and not used: the graph holds what the
+    document says, and its links to what the store knows are derived by
+    :func:`kg.ingest.links.link_agendas`."""
+    del known
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", body):
         raise AgendaError(f"body key '{body}' is not a slug like 'it-arkitekturraadet'")
     document = read_document(path)
     agenda = parse_agenda(document)
-    built = build_graph(agenda, Minter(settings.base_iri), body, KnownIndex.from_graph(known))
+    if kind is not None:
+        agenda.kind = kind
+    built = build_graph(agenda, Minter(settings.base_iri), body)
     ordered = sorted(agenda.warnings, key=lambda w: w.line)
     warnings = [f"{document.unit} {w.line}: {w.message}" for w in ordered]
-    return AgendaResult(built.graph, built.meeting, warnings, built.missing, built.unmatched_products,
-                        built.unmatched_mentions)
+    return AgendaResult(built.graph, built.meeting, warnings, built.missing, agenda.kind, built.decisions)
 
 
-def prepare(path: Path, settings: Settings, store: object, body: str = "it-arkitekturraadet") -> Prepared:
-    """The write path's face of the agenda ingest: the agenda's graph, named by its meeting.
+def known_labels(store: object) -> Graph:
+    """The labels of organisations, systems, standards, datasets, products, people and document types in
+    the store: what :func:`kg.ingest.links.link_agendas` matches the documents' words against."""
+    return store.construct(get_query("agenda/known-labels"))  # type: ignore[attr-defined, no-any-return]
+
+
+def stored_graph(store: object, settings: Settings, graph_path: str) -> Graph:
+    """What the store holds in the graph named ``graph_path`` (empty when nothing is stored)."""
+    graph = Minter(settings.base_iri).graph(graph_path)
+    return store.construct(render("agenda/graph-content", graph=iri(graph)))  # type: ignore[attr-defined, no-any-return]
+
+
+def prepare(path: Path, settings: Settings, store: object, body: str = "it-arkitekturraadet",
+            kind: str | None = None) -> Prepared:
+    """The write path's face of the ingest: the document's graph, named by its meeting.
 
     A meeting is its body and date, so a corrected agenda saved under another name, or the same
-    file read from another folder, replaces the same graph.
+    file read from another folder, replaces the same graph; ``changes`` says what differs from
+    the stored version.  Minutes (told by their words, or ``kind="minutes"``) go to
+    :func:`kg.ingest.minutes.prepare_read`.
     """
-    result = read_agenda(path, settings, known=known_labels(store), body=body)
-    meeting_path = result.meeting.split("/id/meeting/", 1)[1]
-    notes = []
-    if result.missing:
-        notes.append(f"missing content: {', '.join(result.missing)}")
-    if result.unmatched_products:
-        notes.append(f"products not in the catalogue: {'; '.join(result.unmatched_products)}")
-    if result.unmatched_mentions:
-        notes.append(f"abbreviations no known resource has: {', '.join(result.unmatched_mentions)}")
+    result = read_agenda(path, settings, body=body, kind=kind)
+    if result.kind == "minutes":
+        from kg.ingest.minutes import prepare_read
+
+        return prepare_read(path, result, settings, store)
+    graph_path = f"agendas/{result.meeting_key}"
+    notes = [f"missing content: {', '.join(result.missing)}"] if result.missing else []
     items = len(set(result.graph.subjects(RDF.type, BESLUIT.Agendapunt)))
     warnings = [f"{path}: {w}" for w in result.warnings]
-    return Prepared(result.graph, f"agendas/{meeting_path}", warnings=warnings, notes=notes,
+    changes = describe_changes(stored_graph(store, settings, graph_path), result.graph, result.meeting)
+    minutes = stored_graph(store, settings, f"minutes/{result.meeting_key}")
+    if overlap := len(set(minutes) & set(result.graph)):
+        notes.append(f"the meeting's minutes in the store restate {overlap} triples of this agenda: ingest "
+                     "the minutes again to leave them out")
+    return Prepared(result.graph, graph_path, warnings=warnings, notes=notes, changes=changes,
                     summary=f"meeting {result.meeting}, {items} items")

@@ -3,7 +3,8 @@
 Both readers (Markdown and Word) turn a document into the same blocks, so that
 one builder makes the RDF and the two formats give the same graph.  A block is
 what a person sees as one unit on the page: a heading, a paragraph, a list
-item, a table-of-contents line or a footnote.  Inline markup is already gone
+item, a table-of-contents line, a footnote or a table row (its cells kept
+apart).  Inline markup is already gone
 from ``text``; what it carried that matters (links, footnote markers, whether
 the whole block is bold) is kept beside it.
 """
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "para", "bullet", "number", "toc", "footnote"]
+BlockKind = Literal["heading", "para", "bullet", "number", "toc", "footnote", "row"]
 
 
 class AgendaError(ValueError):
@@ -43,6 +44,8 @@ class Block:
     links: list[str] = field(default_factory=list)
     #: Labels of footnote references in the text (the markers themselves are removed).
     notes: list[str] = field(default_factory=list)
+    #: A table row's cells, in order (``text`` joins them with " | ").
+    cells: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,14 +54,21 @@ class Document:
 
     blocks: list[Block]
     unit: Literal["line", "paragraph"] = "line"
+    #: Text in the page header (Word), which may be the only place that names the meeting's date.
+    margins: list[str] = field(default_factory=list)
 
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_TOC = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.*?)(?:\s*\.{2,}\s*|\s+)(\d+)$")
+_INVISIBLE = {0x00AD: None, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None}
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_TOC = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.*?)(?:\s*[.…]{2,}\s*|\s+)(\d+)$")
 
 
 def tidy(text: str) -> str:
-    """Runs of spaces collapsed and each line trimmed: what a reader sees, independent of the format."""
+    """Runs of spaces collapsed and each line trimmed: what a reader sees, independent of the format.
+
+    Non-breaking and thin spaces count as spaces (Word and LibreOffice put them in "kl. 10" and
+    "lokale 2"); soft hyphens and zero-width characters are dropped."""
+    text = text.translate(_INVISIBLE)
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
     return "\n".join(line for line in lines if line)
 

@@ -2,12 +2,15 @@
 
 An item reports on another body's meetings when its case description has
 headings like "Arkitekturboards møde 29. august 2023".  Under each such heading
-the numbered list after "Følgende arkitekturprodukter var indstillet til
+the numbered (or bulleted) list after "Følgende arkitekturprodukter var indstillet til
 godkendelse …" gives the proposals, in order (their position is the number in
 the list).  Under "Arkitekturboards udtalelse fra mødet 31. oktober 2023" the
 statement follows, product by product: a sub-heading names the product, its
-paragraphs are the statement, a sentence "… blev godkendt …" gives the outcome,
-and after "… godkendt med følgende bemærkninger:" come the remarks.
+paragraphs are the statement, a sentence "… blev godkendt …" (or any other phrasing
+:mod:`agenda_outcomes` knows) gives the outcome, and the paragraphs after the outcome
+are the remarks ("… godkendt med følgende bemærkninger:", but also the reasons
+given after "… blev ikke godkendt.").  A paragraph that reports a decision in
+words no outcome fits gives the outcome "other", with its words kept.
 
 The statement's sub-headings do not always repeat the list titles exactly
 ("… for digitale overblik …" against "… for tværgående digitalt overblik …"),
@@ -28,9 +31,13 @@ from datetime import date
 
 from kg.ingest.agenda_blocks import Block
 from kg.ingest.agenda_dates import day_months, full_dates
+from kg.ingest.agenda_outcomes import OTHER, outcome_of, reports_a_decision
 from kg.ingest.agenda_parse import Item
 
-_MEETING = re.compile(r"^(?P<body>[\wÆØÅæøå-]+?)\s+møde\s+(?:den\s+)?(?P<rest>.*\d.*)$", re.IGNORECASE)
+_MEETING = re.compile(r"^(?:(?P<body>[\wÆØÅæøå-]+?)\s+møde|møde\s+i\s+(?P<body2>[\wÆØÅæøå-]+))\s+"
+                      r"(?:den\s+)?(?P<rest>.*\d.*)$", re.IGNORECASE)
+#: A list entry that states its own outcome: "Kernemodel for X (godkendt)", "Kernemodel for X – udsat".
+_ENTRY_OUTCOME = re.compile(r"^(?P<title>.+?)\s*(?:\((?P<paren>[^()]+)\)|\s[–-]\s+(?P<dash>[^–-]+))\s*\.?$")
 _STATEMENT = re.compile(r"^(?P<body>[\wÆØÅæøå-]+?)\s+udtalelse\s+fra\s+mødet\s+(?:den\s+)?(?P<rest>.*\d.*)$",
                         re.IGNORECASE)
 _ORDINALS = re.compile(r"((?:\d{1,3}\.\s*(?:,\s*|\s+og\s+))*\d{1,3}\.)\s+møde\b", re.IGNORECASE)
@@ -45,6 +52,8 @@ class Proposal:
     title: str
     line: int
     outcome: str | None = None
+    #: The paragraph that states the outcome, as written.
+    outcome_text: str = ""
     statements: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
 
@@ -60,26 +69,13 @@ class BoardMeeting:
     proposals: list[Proposal] = field(default_factory=list)
 
 
-def outcome_of(text: str) -> str | None:
-    """The decision-outcome slug a sentence states ("… blev godkendt med følgende bemærkninger:")."""
-    lower = text.casefold()
-    if re.search(r"\bblev\s+(?:ikke\s+godkendt|afvist)\b", lower):
-        return "afvist"
-    if re.search(r"\bblev\s+udsat\b", lower):
-        return "udsat"
-    if re.search(r"\bblev\s+godkendt\b", lower):
-        if re.search(r"\bmed\s+(?:følgende\s+|de\s+)?bemærkning(?:er)?\b", lower):
-            return "godkendt-med-bemaerkninger"
-        return "godkendt"
-    return None
-
-
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"\w+", text.casefold())}
 
 
 def match_title(heading: str, proposals: list[Proposal]) -> Proposal | None:
     """The proposal a statement sub-heading is about, when one is a clear best match (see module doc)."""
+    heading = re.sub(r"^\d{1,2}[.)]?\s+", "", heading.strip())
     plain = " ".join(heading.casefold().split())
     exact = [p for p in proposals if " ".join(p.title.casefold().split()) == plain]
     if len(exact) == 1:
@@ -106,6 +102,7 @@ class _BoardReader:
         self.proposal: Proposal | None = None
         self.unplaced = False     # under a sub-heading that matched no proposal
         self.after_outcome = "statement"
+        self.lead_outcome: tuple[str, str] | None = None   # "Følgende produkter blev godkendt:"
 
     def run(self, blocks: list[Block]) -> list[BoardMeeting]:
         for block in blocks:
@@ -116,7 +113,7 @@ class _BoardReader:
             elif headingish and (found := _heading_meeting(block, _MEETING)) is not None:
                 self.meeting = BoardMeeting(found[0], found[1], block.line)
                 self.meetings.append(self.meeting)
-                self.mode, self.list_state, self.proposal = "list", "before", None
+                self.mode, self.list_state, self.proposal, self.lead_outcome = "list", "before", None, None
             elif self.meeting is not None and self.mode == "list":
                 self._listed(self.meeting, block)
             elif self.meeting is not None:
@@ -133,16 +130,30 @@ class _BoardReader:
         self.mode, self.proposal, self.unplaced, self.after_outcome = "statement", None, False, "statement"
 
     def _listed(self, meeting: BoardMeeting, block: Block) -> None:
-        if block.kind != "number":
+        if block.kind not in {"number", "bullet"}:
             if self.list_state == "in":
                 self.list_state = "after"
+            elif self.list_state == "before":
+                self.lead_outcome = outcome_of(block.text)   # the sentence that introduces the list
             return
         if self.list_state == "after":
             self.warn(block.line, f"item {self.item.number}: a second numbered list under the meeting of "
                                   f"{meeting.day.isoformat()}; only the first is read as the proposals")
             return
+        if block.level > 0 and meeting.proposals:
+            return   # a sub-point of the entry above, not a proposal of its own
         position = int(block.label) if block.label.isdigit() else len(meeting.proposals) + 1
-        meeting.proposals.append(Proposal(position, block.text, block.line))
+        if any(p.position == position for p in meeting.proposals):
+            position = max(p.position for p in meeting.proposals) + 1
+        proposal = Proposal(position, block.text, block.line)
+        entry = _ENTRY_OUTCOME.match(block.text)
+        stated = outcome_of(entry.group("paren") or entry.group("dash")) if entry else None
+        if entry and stated:
+            proposal.title = entry.group("title").strip()
+            proposal.outcome, proposal.outcome_text = stated[0], block.text
+        elif self.lead_outcome is not None:
+            proposal.outcome, proposal.outcome_text = self.lead_outcome
+        meeting.proposals.append(proposal)
         self.list_state = "in"
 
     def _statement(self, meeting: BoardMeeting, block: Block, headingish: bool) -> None:
@@ -163,12 +174,17 @@ class _BoardReader:
             self.warn(block.line, f"item {self.item.number}: a statement paragraph under the meeting of "
                                   f"{meeting.day.isoformat()} names no proposal; not placed")
             return
-        outcome = outcome_of(block.text)
-        if outcome is not None and self.proposal.outcome is None:
-            self.proposal.outcome = outcome
-            self.after_outcome = "remark" if outcome == "godkendt-med-bemaerkninger" else "statement"
+        found = outcome_of(block.text)
+        if found is None and self.proposal.outcome is None and reports_a_decision(block.text):
+            found = (OTHER, block.text)
+            self.warn(block.line, f"item {self.item.number}: '{_short(block.text)}' reports a decision on "
+                                  f"'{self.proposal.title}' in words no outcome fits; kept as 'andet'")
+        if found is not None and (self.proposal.outcome is None or self.proposal.outcome_text
+                                  in {self.lead_outcome[1] if self.lead_outcome else ""}):
+            self.proposal.outcome, self.proposal.outcome_text = found[0], block.text
+            self.after_outcome = "remark"
             return
-        if outcome is not None:
+        if found is not None:
             self.warn(block.line, f"item {self.item.number}: a second outcome for '{self.proposal.title}'; "
                                   "the first is kept")
         target = self.proposal.remarks if self.after_outcome == "remark" else self.proposal.statements
@@ -193,12 +209,18 @@ def read_board_report(item: Item, warn: Callable[[int, str], None]) -> list[Boar
     return meetings
 
 
+def _short(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def _heading_meeting(block: Block, pattern: re.Pattern[str]) -> tuple[str, date] | None:
     match = pattern.match(block.text)
     if match is None:
         return None
     dates = full_dates(match.group("rest"))
-    return (match.group("body"), dates[0][0]) if len(dates) == 1 else None
+    body = match.group("body") or (match.groupdict().get("body2") or "")
+    return (body, dates[0][0]) if len(dates) == 1 and body else None
 
 
 def _ordinals(item: Item, meetings: list[BoardMeeting], warn: Callable[[int, str], None]) -> None:

@@ -2,10 +2,14 @@
 
 The secretariat writes agendas in Word, so the structure is in paragraph
 styles (``Heading n``/``Overskrift n``, list styles, ``TOC n``, ``Footnote
-Text``), in numbering (``w:numPr``) and in run formatting (a wholly bold line
-used as a heading, superscript footnote markers).  Real Word footnotes
-(``footnotes.xml``) are read too and placed right after the paragraph that
-refers to them.  Tables (a header laid out in a table) become one block per row.
+Text``), in numbering (``w:numPr`` on the paragraph or its style, counted by
+:mod:`agenda_numbering`: a heading numbered by a multilevel list gets its
+printed "2.3." in front of its text, a list item its label) and in run
+formatting (a wholly bold line used as a heading, superscript footnote
+markers).  Real Word footnotes (``footnotes.xml``) are read too and placed right
+after the paragraph that refers to them.  Tables (a header laid out in a table,
+case number and officer in a table) become one block per row, cells kept apart.
+Content controls (``w:sdt``) around paragraphs are looked into.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.ingest.agenda_blocks import AgendaError, Block, BlockKind, Document, tidy, toc_entry
+from kg.ingest.agenda_numbering import Numbering
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,13 +68,15 @@ class _Reader:
         self.count = 0
         self.number_run = 0
         self.footnotes = self._footnote_texts()
-        self.numbering_formats = self._numbering_formats()
+        self.numbering = self._numbering()
         self.styles, self.default_style = self._styles()
+        self.style_lists: dict[str, tuple[str | None, str | None]] = {}
 
     def _styles(self) -> tuple[dict[str, tuple[str, bool, bool]], str]:
         """Paragraph styles by id: (name, bold, italic).  Read once: python-docx's own look-up
         walks every style for every paragraph, which made a 25-page agenda take seconds."""
         styles: dict[str, tuple[str, bool, bool]] = {}
+        self.style_nodes: dict[str, Any] = {}
         default = ""
         for node in self.document.styles.element.iter(_q("w:style")):
             ident = node.get(_q("w:styleId")) or ""
@@ -77,15 +84,51 @@ class _Reader:
             props = node.find(_q("w:rPr"))
             styles[ident] = (name.get(_q("w:val")) if name is not None else ident,
                              bool(_bool_attr(props, "w:b")), bool(_bool_attr(props, "w:i")))
+            self.style_nodes[ident] = node
             if node.get(_q("w:type")) == "paragraph" and node.get(_q("w:default")) in {"1", "true"}:
                 default = ident
         return styles, default
 
-    def _style_of(self, paragraph: Any) -> tuple[str, bool, bool]:
+    def _style_id(self, paragraph: Any) -> str:
         ppr = paragraph._p.pPr
         found = ppr.find(_q("w:pStyle")) if ppr is not None else None
-        ident = found.get(_q("w:val")) if found is not None else self.default_style
-        return self.styles.get(ident, ("", False, False))
+        return found.get(_q("w:val")) if found is not None else self.default_style
+
+    def _style_of(self, paragraph: Any) -> tuple[str, bool, bool]:
+        return self.styles.get(self._style_id(paragraph), ("", False, False))
+
+    def _style_list(self, ident: str, depth: int = 0) -> tuple[str | None, str | None]:
+        """(numId, ilvl) a paragraph style (or a style it is based on) numbers its paragraphs with."""
+        if ident in self.style_lists:
+            return self.style_lists[ident]
+        node = self.style_nodes.get(ident)
+        found: tuple[str | None, str | None] = (None, None)
+        if node is not None and depth < 10:
+            numpr = node.find(f"{_q('w:pPr')}/{_q('w:numPr')}")
+            if numpr is not None:
+                num, lvl = numpr.find(_q("w:numId")), numpr.find(_q("w:ilvl"))
+                found = (num.get(_q("w:val")) if num is not None else None,
+                         lvl.get(_q("w:val")) if lvl is not None else None)
+            based = node.find(_q("w:basedOn"))
+            if found[0] is None and based is not None:
+                inherited = self._style_list(based.get(_q("w:val")) or "", depth + 1)
+                found = (inherited[0], found[1] or inherited[1])
+        self.style_lists[ident] = found
+        return found
+
+    def _list_of(self, paragraph: Any) -> tuple[str, int]:
+        """(numId, ilvl) of a paragraph: its own numbering, else its style's; ("", 0) for none."""
+        num, lvl = self._style_list(self._style_id(paragraph))
+        ppr = paragraph._p.pPr
+        numpr = ppr.find(_q("w:numPr")) if ppr is not None else None
+        if numpr is not None:
+            own_num, own_lvl = numpr.find(_q("w:numId")), numpr.find(_q("w:ilvl"))
+            if own_num is not None:
+                num = own_num.get(_q("w:val"))
+            if own_lvl is not None:
+                lvl = own_lvl.get(_q("w:val"))
+        level = int(lvl) if lvl and lvl.isdigit() else 0
+        return (num or ""), level
 
     def _footnote_texts(self) -> dict[str, str]:
         """Text of each real footnote, by id (separators, ids -1 and 0, are skipped)."""
@@ -103,33 +146,29 @@ class _Reader:
                 return texts
         return {}
 
-    def _numbering_formats(self) -> dict[str, str]:
-        """``numId`` → the format of its first level (``bullet``, ``decimal`` …)."""
+    def _numbering(self) -> Numbering:
         try:
-            numbering = self.document.part.numbering_part.element
+            return Numbering(self.document.part.numbering_part.element)
         except (NotImplementedError, KeyError, AttributeError):
-            return {}
-        abstract = {}
-        for node in numbering.iter(_q("w:abstractNum")):
-            fmt = node.find(f"{_q('w:lvl')}/{_q('w:numFmt')}")
-            abstract[node.get(_q("w:abstractNumId"))] = fmt.get(_q("w:val")) if fmt is not None else ""
-        formats = {}
-        for node in numbering.iter(_q("w:num")):
-            ref = node.find(_q("w:abstractNumId"))
-            if ref is not None:
-                formats[node.get(_q("w:numId"))] = abstract.get(ref.get(_q("w:val")), "")
-        return formats
+            return Numbering(None)
 
     def run(self) -> list[Block]:
+        self._children(self.document.element.body)
+        return self.blocks
+
+    def _children(self, parent: Any, depth: int = 0) -> None:
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
-        for child in self.document.element.body.iterchildren():
+        for child in parent.iterchildren():
             if child.tag == _q("w:p"):
                 self.paragraph(Paragraph(child, self.document._body))
             elif child.tag == _q("w:tbl"):
                 self.table(Table(child, self.document._body))
-        return self.blocks
+            elif child.tag == _q("w:sdt") and depth < 5:   # a content control around paragraphs
+                content = child.find(_q("w:sdtContent"))
+                if content is not None:
+                    self._children(content, depth + 1)
 
     def _runs(self, paragraph: Any, style_bold: bool, style_italic: bool
               ) -> tuple[str, list[str], list[str], bool, bool]:
@@ -183,11 +222,12 @@ class _Reader:
             value = outline.get(_q("w:val"), "9") if outline is not None else "9"
             if value.isdigit() and int(value) < 9:
                 kind, level = "heading", int(value) + 1
-            num = ppr.find(_q("w:numPr"))
-            if kind is None and num is not None:
-                ident = num.find(_q("w:numId"))
-                fmt = self.numbering_formats.get(ident.get(_q("w:val")) if ident is not None else "", "")
-                kind = "bullet" if fmt in {"bullet", ""} else "number"
+        label, fmt = "", ""
+        if kind not in {"toc", "footnote"}:
+            num_id, ilvl = self._list_of(paragraph)
+            label, fmt = self.numbering.next_label(num_id, ilvl)
+            if fmt and kind in {None, "bullet", "number"}:
+                kind = "bullet" if fmt == "bullet" else "number"
         text = tidy(raw)
         if kind == "toc":
             entry = toc_entry(raw)
@@ -204,11 +244,16 @@ class _Reader:
             return
         if not text:
             return
+        if kind == "heading" and label and fmt not in {"bullet", "none"} \
+                and not re.match(r"\d+(?:\.\d+)*\.?\s", text):
+            text = f"{label} {text}"   # the number Word prints in front of a numbered heading
         block = Block(kind or "para", text, self.count, level=level, strong=strong, emphasis=emphasis,
                       links=links, notes=notes)
         if kind == "number":
             self.number_run += 1
-            block.label = str(self.number_run)
+            block.label = label.strip("().") if label and fmt else str(self.number_run)
+        if kind in {"bullet", "number"} and fmt:
+            block.level = self._list_of(paragraph)[1]   # 0 for a list's own items, 1.. for sub-points
         self._add(block)
         for ident in notes:
             if ident in self.footnotes:
@@ -229,11 +274,9 @@ class _Reader:
                 if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
-                text = tidy(" ".join(p.text for p in cell.paragraphs))
-                if text:
-                    cells.append(text)
-            if cells:
-                self._add(Block("para", " ".join(cells), self.count))
+                cells.append(tidy(" ".join(p.text for p in cell.paragraphs)))
+            if any(cells):
+                self._add(Block("row", " | ".join(c for c in cells if c), self.count, cells=cells))
 
 
 def read_docx(path: Path) -> Document:
@@ -244,10 +287,25 @@ def read_docx(path: Path) -> Document:
     try:
         document = docx.Document(str(path))
         blocks = _Reader(document).run()
+        margins = _page_headers(document)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:
         raise AgendaError(f"not a readable Word document (.docx): {type(exc).__name__}") from None
     except Exception as exc:  # lxml raises its own syntax errors for corrupt XML parts
         if type(exc).__module__.startswith("lxml"):
             raise AgendaError("not a readable Word document (.docx): damaged XML inside") from None
         raise
-    return Document(blocks, "paragraph")
+    return Document(blocks, "paragraph", margins)
+
+
+def _page_headers(document: Any) -> list[str]:
+    """The text of the page headers (first page and default), once each, in order."""
+    texts: list[str] = []
+    for section in document.sections:
+        for header in (section.first_page_header, section.header):
+            if header.is_linked_to_previous and section is not document.sections[0]:
+                continue
+            for paragraph in header.paragraphs:
+                text = tidy(paragraph.text)
+                if text and text not in texts:
+                    texts.append(text)
+    return texts

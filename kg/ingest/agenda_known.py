@@ -1,8 +1,9 @@
-"""What the graph already knows, as labels to match an agenda's text against.
+"""What the graph already knows, as labels to match agendas' and minutes' words against.
 
 ``known`` is a small rdflib graph (``kg/queries/agenda/known-labels.rq``): the
 organisations, systems, standards, datasets and architecture products in the
-store with their types and labels.  Two questions are asked of it:
+store with their types and labels.  The derived links (:mod:`kg.ingest.links`)
+ask it these questions:
 
 * **products** by title: a board's list entry is linked to the catalogue's
   product whose title or alternative label is the same text (compared without

@@ -50,7 +50,8 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 
 #: The agenda item's text sections, in the order the agenda prints them.
-ITEM_TEXTS = (str(KG.background), str(KG.recommendationText), str(KG.caseDescription))
+ITEM_TEXTS = (str(DCTERMS.description), str(KG.background), str(KG.recommendationText),
+              str(KG.caseDescription))
 SEVERITIES = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
 
 
@@ -64,6 +65,19 @@ class Recommendation:
     term: Term
     text: str
     kind: Term | None = None
+    #: The body's decision that answers it (from the minutes), and that decision's outcome.
+    decision: Term | None = None
+    outcome: Term | None = None
+
+
+@dataclass
+class ItemDecision:
+    """What the minutes record the body decided on an item."""
+
+    term: Term
+    outcome: Term | None = None
+    text: str = ""
+    remarks: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +97,8 @@ class AgendaItem:
     position: int = 0
     case: Term | None = None
     case_id: str = ""
+    #: Every case the item is filed under, in case-number order (``case`` is the first).
+    cases: list[Term] = field(default_factory=list)
     officers: list[Term] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
@@ -91,6 +107,7 @@ class AgendaItem:
     date: str = ""
     body: Term | None = None
     section: str = ""
+    decision: ItemDecision | None = None
 
 
 @dataclass
@@ -113,8 +130,11 @@ class Decision:
     date: str = ""
     body: Term | None = None
     remarks: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
     reported_in: list[Term] = field(default_factory=list)
     cases: list[Term] = field(default_factory=list)      # the cases of the items that reported it
+    text: str = ""                                       # a minutes decision's own text
+    item: Term | None = None                             # the item a minutes decision is on
 
 
 @dataclass
@@ -203,16 +223,61 @@ PART_PREDICATES = [DCTERMS.identifier, SCHEMA.position, RDF.value, KG.recommenda
                    DCTERMS.date]
 
 
+def paragraphs(store: Store, owners: list[str], predicate: URIRef) -> dict[str, list[str]]:
+    """The remark or statement paragraphs of each decision, in the document's order (``schema:position``).
+
+    Paragraphs are resources with ``rdf:value``; a plain literal value (older data) is kept too,
+    after the ordered ones."""
+    found = forward(store, owners, [predicate])
+    nodes = [n for o in owners for n in _iris(found[o][str(predicate)])]
+    values = forward(store, nodes, [RDF.value, SCHEMA.position])
+    out: dict[str, list[str]] = {}
+    for owner in owners:
+        listed = found[owner][str(predicate)]
+        ordered = sorted(_iris(listed), key=lambda n: (_int(_first(values, n, SCHEMA.position)), n))
+        out[owner] = [_text(_first(values, n, RDF.value)) for n in ordered] + \
+            sorted(str(v) for v in listed if isinstance(v, Literal))
+    return out
+
+
+def item_decisions(store: Store, item_iris: list[str], labeller: Labeller) -> dict[str, ItemDecision]:
+    """The minutes' decision on each item (``kg:decisionOn``), with the recommendations it answers."""
+    back = backward(store, item_iris, [KG.decisionOn])
+    decision_of = {i: found[0] for i in item_iris if (found := _iris(back[i][str(KG.decisionOn)]))}
+    decided = list(decision_of.values())
+    facts = forward(store, decided, [KG.outcome, RDF.value])
+    remarks = paragraphs(store, decided, KG.remark)
+    labeller.terms(decided + [o for d in decided for o in _iris(facts[d][str(KG.outcome)])])
+    out = {}
+    for i, d in decision_of.items():
+        outcome = _first(facts, d, KG.outcome)
+        out[i] = ItemDecision(labeller.term(d),
+                              labeller.term(str(outcome)) if isinstance(outcome, URIRef) else None,
+                              _pick(facts[d][str(RDF.value)], labeller.lang), remarks[d])
+    return out
+
+
+def _answers(store: Store, recommendation_iris: list[str]) -> dict[str, str]:
+    """The decision (from minutes) that answers each recommendation."""
+    back = backward(store, recommendation_iris, [KG.respondsTo])
+    return {r: found[0] for r in recommendation_iris if (found := _iris(back[r][str(KG.respondsTo)]))}
+
+
 def _outcomes(store: Store, item_iris: list[str], facts: Facts) -> dict[str, set[str]]:
-    """What came of each item: an outcome on it, on its treatment, or on a decision the treatment made."""
-    treatments = backward(store, item_iris, [DCTERMS.subject])
+    """What came of each item: an outcome on it, on its treatment, on a decision the treatment made, or
+    on the minutes' decision on it."""
+    treatments = backward(store, item_iris, [DCTERMS.subject, KG.decisionOn])
     treatment_iris = [t for i in item_iris for t in _iris(treatments[i][str(DCTERMS.subject)])]
     tfacts = forward(store, treatment_iris, [KG.outcome, PROV.generated])
     generated = [d for t in treatment_iris for d in _iris(tfacts[t][str(PROV.generated)])]
     dfacts = forward(store, generated, [KG.outcome])
     out: dict[str, set[str]] = {}
+    decided = [d for i in item_iris for d in _iris(treatments[i][str(KG.decisionOn)])]
+    minutes = forward(store, decided, [KG.outcome])
     for i in item_iris:
         found = set(_iris(facts[i][str(KG.outcome)]))
+        for d in _iris(treatments[i][str(KG.decisionOn)]):
+            found.update(_iris(minutes[d][str(KG.outcome)]))
         for t in _iris(treatments[i][str(DCTERMS.subject)]):
             found.update(_iris(tfacts[t][str(KG.outcome)]))
             for d in _iris(tfacts[t][str(PROV.generated)]):
@@ -229,6 +294,8 @@ def agenda_items(store: Store, labeller: Labeller, item_iris: list[str]) -> dict
              for v in _iris(facts[i][str(p)])]
     details = forward(store, parts, PART_PREDICATES)
     outcomes = _outcomes(store, item_iris, facts)
+    decisions = item_decisions(store, item_iris, labeller)
+    answers = _answers(store, [r for i in item_iris for r in _iris(facts[i][str(KG.hasRecommendation)])])
     labeller.terms(item_iris + parts
                    + [o for i in item_iris for o in _iris(facts[i][str(KG.responsibleOfficer)])]
                    + [k for x in parts for k in _iris(details[x][str(KG.recommendationKind)])]
@@ -241,19 +308,24 @@ def agenda_items(store: Store, labeller: Labeller, item_iris: list[str]) -> dict
                           title=_pick(f[str(DCTERMS.title)], lang) or term.label.text,
                           position=_int(_first(facts, i, SCHEMA.position)),
                           section=_text(_first(facts, i, KG.inSection)))
-        cases = _iris(f[str(KG.case)])
+        cases = sorted(_iris(f[str(KG.case)]),
+                       key=lambda c: (_text(_first(details, c, DCTERMS.identifier)), c))
         if cases:
             item.case = labeller.term(cases[0])
             item.case_id = _text(_first(details, cases[0], DCTERMS.identifier))
+            item.cases = [labeller.term(c) for c in cases]
         item.officers = sorted((labeller.term(o) for o in _iris(f[str(KG.responsibleOfficer)])),
                                key=lambda x: x.label.text)
         recs = sorted(_iris(f[str(KG.hasRecommendation)]),
                       key=lambda r: (_int(_first(details, r, SCHEMA.position)), r))
+        item.decision = decisions.get(i)
         for r in recs:
             kind = _first(details, r, KG.recommendationKind)
-            item.recommendations.append(Recommendation(
-                labeller.term(r), _pick(details[r][str(RDF.value)], lang),
-                labeller.term(str(kind)) if isinstance(kind, URIRef) else None))
+            recommendation = Recommendation(labeller.term(r), _pick(details[r][str(RDF.value)], lang),
+                                            labeller.term(str(kind)) if isinstance(kind, URIRef) else None)
+            if r in answers and item.decision is not None and item.decision.term.iri == answers[r]:
+                recommendation.decision, recommendation.outcome = item.decision.term, item.decision.outcome
+            item.recommendations.append(recommendation)
         atts = sorted(_iris(f[str(KG.hasAttachment)]),
                       key=lambda a: (_int(_first(details, a, SCHEMA.position)), a))
         item.attachments = [Attachment(labeller.term(a), _pick(details[a][str(DCTERMS.title)], lang),
@@ -338,14 +410,16 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
     lang = labeller.lang
     decision_iris = list(dict.fromkeys(decision_iris))
     facts = forward(store, decision_iris, [SCHEMA.position, KG.approves, KG.proposalTitle, KG.outcome,
-                                           KG.decidedAt, KG.remark])
+                                           KG.decidedAt, RDF.value, KG.decisionOn])
+    remarks = paragraphs(store, decision_iris, KG.remark)
+    statements = paragraphs(store, decision_iris, KG.statement)
     meetings = [m for d in decision_iris for m in _iris(facts[d][str(KG.decidedAt)])]
     mfacts = forward(store, meetings, [BESLUIT.geplandeStart, BESLUIT.isGehoudenDoor])
     reporters = backward(store, meetings, [KG.reportsOn])
     reporting = [i for m in meetings for i in _iris(reporters[m][str(KG.reportsOn)])]
     cases = forward(store, reporting, [KG.case])
     labeller.terms(decision_iris + meetings + [c for i in reporting for c in _iris(cases[i][str(KG.case)])]
-                   + [x for d in decision_iris for p in (KG.approves, KG.outcome)
+                   + [x for d in decision_iris for p in (KG.approves, KG.outcome, KG.decisionOn)
                       for x in _iris(facts[d][str(p)])]
                    + [x for m in meetings for x in _iris(mfacts[m][str(BESLUIT.isGehoudenDoor)])]
                    + [x for m in meetings for x in _iris(reporters[m][str(KG.reportsOn)])])
@@ -357,8 +431,10 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
         products, outcome = _iris(f[str(KG.approves)]), _iris(f[str(KG.outcome)])
         dec.product = labeller.term(products[0]) if products else None
         dec.outcome = labeller.term(outcome[0]) if outcome else None
-        remarks = [v for v in f[str(KG.remark)] if isinstance(v, Literal)]
-        dec.remarks = [str(v) for v in ([v for v in remarks if (v.language or "") == lang] or remarks)]
+        dec.remarks, dec.statements = remarks[d], statements[d]
+        dec.text = _pick(f[str(RDF.value)], lang)
+        on = _iris(f[str(KG.decisionOn)])
+        dec.item = labeller.term(on[0]) if on else None
         ms = _iris(f[str(KG.decidedAt)])
         if ms:
             m = ms[0]
@@ -694,10 +770,13 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
                         for p in ITEM_TEXTS if _literals(page, p, lang)]
         sec["missing"] = [labeller.term(c) for c in _objects(page, str(KG.missingContent))]
         sec["mentions"] = [labeller.term(m) for m in _objects(page, str(KG.mentions))]
-        cases = _objects(page, str(KG.case))
-        if cases:
-            sec["case"] = labeller.term(cases[0])
-            sec["others"] = [i for i in case_items(store, cases[0], labeller) if i.term.iri != s]
+        item = sec["item"]
+        if item.cases:
+            sec["case"] = item.cases[0]
+            sec["cases"] = item.cases
+            others = {o.term.iri: o for c in item.cases for o in case_items(store, c.iri, labeller)
+                      if o.term.iri != s}
+            sec["others"] = sorted(others.values(), key=lambda i: (i.date, _number_key(i.number)))
         sec["reports"] = meeting_decisions(store, _objects(page, str(KG.reportsOn)), labeller)
     elif kind == "case":
         sec["items"] = case_items(store, s, labeller)
@@ -705,8 +784,8 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         decisions = decisions_detail(store, [s], labeller)
         if decisions:
             sec["decision"] = decisions[0]
-        sec["remarks"] = _literals(page, str(KG.remark), lang)
-        sec["statement"] = _literals(page, str(KG.statement), lang)
+            sec["remarks"] = decisions[0].remarks
+            sec["statement"] = decisions[0].statements
     elif kind == "product":
         sec["approvals"] = product_approvals(store, s, labeller)
         rows = store.select(render("browse/related-models", p=iri(s)))
