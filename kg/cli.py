@@ -312,21 +312,17 @@ def recover(ctx: click.Context) -> None:
 @click.option("--no-init", is_flag=True, help="Do not load data/ into an empty store first.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool) -> None:
-    """Serve kg over HTTP (gunicorn), loading data/ first into an empty store."""
-    from kg.loading import default_sources
+    """Serve kg over HTTP (gunicorn), loading data/ first into an empty store.
 
-    settings = _settings(ctx)
-    if not no_init:
-        with _store(ctx) as store:
-            empty = not any(g.source for g in store.graphs())
-        if empty:
-            click.echo("the store is empty: loading the ontologies and data/ first", err=True)
-            failures = _run_load(ctx, default_sources(settings))
-            if failures:
-                raise click.ClickException(f"{failures} source(s) failed to load")
+    A writer process holds the store; HTTP workers read it through isolated query processes.
+    SIGTERM or Ctrl-C finishes the requests in flight and closes the store.
+    """
     from webapp.server import run_server
 
-    run_server(settings, host=host, port=port, threads=threads)
+    settings = _settings(ctx)
+    if settings.store == "memory" and not no_init:
+        click.echo("a store in memory: it holds what the web server's process loads", err=True)
+    run_server(settings, host=host, port=port, threads=threads, first_load=not no_init)
 
 
 # -- quality ---------------------------------------------------------------------------------

@@ -73,8 +73,14 @@ class Settings:
     infer_after_load: bool = True
     #: Compute quality metrics after each load.
     quality_after_load: bool = True
-    #: Rebuild the search index after each load (else the first search rebuilds it).
+    #: Rebuild the search index after each load.
     search_after_load: bool = True
+    #: HTTP worker processes of ``kg serve`` (0: one per CPU).
+    http_workers: int = 0
+    #: Query processes per HTTP worker: each answers one query at a time, in isolation.
+    query_processes: int = 2
+    #: Memory one query process may take, in MiB (its heap; the store's files are not counted).
+    query_memory_mb: int = 2048
 
     @property
     def base(self) -> str:
@@ -123,10 +129,25 @@ def _validate(settings: Settings) -> Settings:
         raise ConfigError("setting 'remote_query_url' is required when store = remote")
     if settings.query_timeout <= 0 or settings.max_rows <= 0:
         raise ConfigError("settings 'query_timeout' and 'max_rows' must be positive")
+    if settings.http_workers < 0 or settings.query_processes < 1 or settings.query_memory_mb < 0:
+        raise ConfigError("settings 'http_workers' must be 0 or more, 'query_processes' 1 or more and "
+                          "'query_memory_mb' 0 or more")
     if settings.rate_limit < 0 or settings.rate_burst < 1 or settings.max_url_length < 256:
         raise ConfigError("settings 'rate_limit' must be 0 or more, 'rate_burst' 1 or more and "
                           "'max_url_length' 256 or more")
     return settings.replace(base_iri=base)
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The settings as ``KG_*`` variables, for a child process to read back with :func:`load_settings`."""
+    out = {}
+    for name, spec in _FIELDS.items():
+        value = getattr(settings, name)
+        if isinstance(spec.default, bool):
+            out["KG_" + name.upper()] = "true" if value else "false"
+        else:
+            out["KG_" + name.upper()] = str(value)
+    return out
 
 
 def load_settings(environ: dict[str, str] | None = None, config_file: Path | None = None,

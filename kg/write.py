@@ -31,6 +31,8 @@ from kg.queries import get_query, iri, render
 from kg.store.base import GraphDiff, Provenance, RdfSyntax, Store
 
 log = logging.getLogger("kg.write")
+#: Set while a write's derivation has not finished (so a stop in between is made good at the next start).
+_UNFINISHED = "refresh_unfinished"
 Report = Callable[[str], None]
 
 
@@ -65,7 +67,8 @@ class Writer:
         if self.watch_interval:
             self._outside_writes()  # what the store holds now is this process's starting point
         if background:
-            if not self.pipeline.status().get("steps"):  # a store nothing was ever derived from
+            # a store nothing was ever derived from, or whose last refresh did not finish (a stop)
+            if not self.pipeline.status().get("steps") or self.publication.value(_UNFINISHED):
                 self._pending = Change.everything()
             self._thread = threading.Thread(target=self._derive_forever, name="kg-derive", daemon=True)
             self._thread.start()
@@ -181,15 +184,33 @@ class Writer:
     def derive(self, change: Change | None = None) -> dict[str, object]:
         """Run the pipeline now over ``change`` (everything when None) and wait for it."""
         with self._lock:
-            return self.pipeline.run(change if change is not None else Change.everything(), self.report)
+            return self._refresh(change if change is not None else Change.everything())
+
+    def _refresh(self, change: Change) -> dict[str, object]:
+        """Run the pipeline, then publish the state for readers in other processes."""
+        status = self.pipeline.run(change, self.report)
+        with self._idle:
+            done = not self._pending
+        if done:
+            self.publication.set_value(_UNFINISHED, False)
+        self._publish()
+        return status
+
+    def _publish(self) -> None:
+        """A new generation of an embedded store on disk, for query processes and ``kg query``."""
+        publish = getattr(self.store, "publish", None)
+        if publish is not None:
+            publish()
 
     def _changed(self, change: Change) -> None:
         """After a durable write: record it and bring the derived state up to date (now, or soon)."""
         self.publication.set_value("last_write", now())
+        self.publication.set_value(_UNFINISHED, True)   # until a refresh has taken it
+        self._publish()
         if self.watch_interval:  # this process's own write is not someone else's: take it as known
             change = change.merge(self._outside_writes())
         if self._thread is None:
-            self.pipeline.run(change, self.report)
+            self._refresh(change)
             return
         with self._idle:
             self._pending = self._pending.merge(change) if self._pending else change
@@ -229,7 +250,7 @@ class Writer:
                 change, self._pending = self._pending, Change()
                 self._running = True
             try:
-                self.pipeline.run(change, self.report)
+                self._refresh(change)
             except Exception:  # the pipeline records step failures itself; this is its own fault
                 log.exception("the derivation pipeline failed")
             finally:
@@ -268,6 +289,7 @@ class Writer:
             self.wait()
         with self._idle:
             self._closed = True
+            self._pending = Change() if not wait else self._pending
             self._idle.notify_all()
-        self._thread.join(timeout=60)
+        self._thread.join(timeout=60 if wait else 10)
         self._thread = None

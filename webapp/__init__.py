@@ -17,10 +17,12 @@ from kg.store import Store, open_store
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None, writer: Any = None,
-               **config: Any) -> Flask:
-    """Build the app; ``store`` lets tests share one already-loaded store, ``writer`` its write path.
+               publication: Any = None, **config: Any) -> Flask:
+    """Build the app over a store (reads), a write path and the pipeline's publication.
 
-    Without a writer the app makes one over the store, deriving in a background thread.
+    ``kg serve`` hands in a store that reads through query processes, a client of the writer
+    process and the publication opened read-only.  Tests hand in a loaded store; without a writer
+    the app makes one over the store, deriving in a background thread of this process.
     """
     settings = settings or load_settings()
     app = Flask(__name__)
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
 
         writer = Writer(app.extensions["kg.store"], settings, background=True)
     app.extensions["kg.writer"] = writer
-    app.extensions["kg.publication"] = writer.publication
+    app.extensions["kg.publication"] = publication if publication is not None else writer.publication
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
     from webapp import browse, catalog, core, i18n, openapi, search, security, sparql

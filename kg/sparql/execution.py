@@ -37,6 +37,10 @@ class TooBusy(StoreError):
     """Too many timed-out queries are still finishing; try again shortly."""
 
 
+class QueryCrashed(StoreError):
+    """The query process died while answering (the engine crashed, or the query took too much memory)."""
+
+
 class _Orphans:
     """Counts abandoned workers that have not finished yet."""
 

@@ -58,6 +58,14 @@ class ParseError(StoreError):
         where = source + (f", line {line}" if line else "") + (f", column {column}" if column else "")
         super().__init__(f"{where}: {message}")
 
+    @classmethod
+    def from_message(cls, text: str) -> ParseError:
+        """The error as another process reported it (its whole one-line message)."""
+        error = cls.__new__(cls)
+        Exception.__init__(error, text)
+        error.source, error.line, error.column = text.split(":", 1)[0], None, None
+        return error
+
 
 class QuerySyntaxError(StoreError):
     """A SPARQL query or update is not valid SPARQL; the message says where."""

@@ -171,23 +171,45 @@ class EmbeddedStore(Store):
     only the marking of graphs as hidden (short writes), dumps every write.
     """
 
-    def __init__(self, base_iri: str, path: Path | None = None) -> None:
+    def __init__(self, base_iri: str, path: Path | None = None, readonly: bool = False) -> None:
         self.base_iri = base_iri.rstrip("/")
         self.path = path
+        self.readonly = readonly
         self.minter = Minter(self.base_iri)
         self.meta = self.minter.meta_graph()
         self._write_lock = threading.RLock()
         self._writes = 0   # odd while a write readers can see is running
         self._marks = 0    # odd while a load marks a graph hidden
         try:
-            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+            if readonly and path is not None:
+                self._ox = ox.Store.read_only(str(path))
+            else:
+                self._ox = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailable(
                     f"the store at {path} is open in another kg process (is `kg serve` running?); "
                     "stop it, or load through the server's Graph Store endpoint") from None
             raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
-        self.recover()
+        if not readonly:
+            self.recover()
+
+    def publish(self) -> int | None:
+        """Publish the store's state as a new generation for readers in other processes (on disk only).
+
+        Returns the generation's number (see :mod:`kg.store.snapshots`).
+        """
+        if self.path is None or self.readonly:
+            return None
+        from kg.store import snapshots
+
+        with self._write_lock:
+            return snapshots.publish(self._ox, self.path)
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise StoreError("this store is open for reading only (a published generation); "
+                             "write through the process that holds the store")
 
     version_is_cheap = True
 
@@ -302,6 +324,7 @@ class EmbeddedStore(Store):
 
     # -- writing ---------------------------------------------------------------
     def update(self, update: str, marking: bool = False) -> None:
+        self._writable()
         try:
             with self._visible_write(marking):
                 self._ox.update(update)
@@ -336,6 +359,7 @@ class EmbeddedStore(Store):
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
                  path: Path | None = None, data: bytes | IO[bytes] | None = None,
                  diff: GraphDiff | None = None) -> int:
+        self._writable()
         source = provenance.source or graph
         if syntax in {"nquads", "trig"}:
             return self._replace_from_dataset(graph, syntax, base_iri, provenance, path, data, diff)
@@ -393,6 +417,7 @@ class EmbeddedStore(Store):
         self.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
 
     def drop_graph(self, graph: str) -> bool:
+        self._writable()
         # a graph loaded with 0 triples exists only as its PROV record: that must be droppable too
         record = self._ox.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(self.meta))
         existed = self._ox.contains_named_graph(ox.NamedNode(graph)) or next(iter(record), None) is not None
@@ -468,6 +493,7 @@ class EmbeddedStore(Store):
         staging and dropped graphs, hidden, are removed last.  Killed before that transaction,
         recovery on open leaves the old store; after it, the restored one.
         """
+        self._writable()
         live = {info.name for info in self.graphs()}
         held = live | {node.value for node in self._ox.named_graphs()}
         token = secrets.token_hex(8)
@@ -539,12 +565,13 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: list[tuple[Node, Node, Node, Node]]) -> None:
         """Add quads in one transaction (tests and small derived graphs)."""
+        self._writable()
         with self._visible_write():
             self._ox.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
                                     to_oxigraph(g)) for s, p, o, g in quads)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.readonly:
             with contextlib.suppress(OSError):
                 self._ox.flush()
         self._ox = None  # type: ignore[assignment]
