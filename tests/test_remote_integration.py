@@ -245,8 +245,19 @@ def served(loaded: Store, virtuoso: RunningServer,
         proc.wait(60)
 
 
-def test_kg_serve_on_a_remote_store_runs_two_workers(served: Served) -> None:
-    assert len(_tree(served.pid)) == 3, "gunicorn's master (kg serve itself) and two workers"
+def test_kg_serve_on_a_remote_store_runs_its_processes(served: Served) -> None:
+    """kg serve itself (gunicorn's master), one writer, and HTTP workers (one per CPU) each with its
+    query processes (two, and a spare)."""
+    children = Path(f"/proc/{served.pid}/task/{served.pid}/children").read_text().split()
+    commands = {int(c): Path(f"/proc/{c}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                for c in children}
+    writers = [c for c, line in commands.items() if "kg.procs.writer" in line]
+    workers = [c for c in commands if c not in writers]
+    assert len(writers) == 1 and len(workers) == (os.cpu_count() or 1)
+    for worker in workers:
+        executors = _tree(worker)[1:]
+        assert len(executors) == 3, "two query processes and a spare per worker"
+        assert all(b"kg.procs.executor" in Path(f"/proc/{e}/cmdline").read_bytes() for e in executors)
 
 
 def test_every_kind_of_request_is_answered_from_virtuoso(served: Served) -> None:
