@@ -293,3 +293,53 @@ def test_resource_parameters_never_make_a_server_error(client: FlaskClient, iri:
     for root in ("/id/", "/graph/", "/def/", "/id/dataset/"):
         _no_server_error(client.get(root + path.replace("?", "%3F").replace("#", "%23"),
                                     query_string={"page": page}, headers=_headers(accept)))
+
+
+# -- one rule for each kind of parameter ---------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/search?q=kg&page={}", "/catalog.ttl?page={}",
+                                  "/id/meeting/it-arkitekturraadet/2023-11-30?page={}"])
+@pytest.mark.parametrize("page", ["-1", "+1", "\uff11", " 1", "1.0", "0", "99999999999999999999999"])
+def test_a_page_number_is_ascii_digits_from_one_on_every_route(client: FlaskClient, path: str,
+                                                              page: str) -> None:
+    r = client.get(path.format(page))
+    assert r.status_code == 400, (path, page, r.status_code)
+    assert "page must be" in r.get_data(as_text=True)
+
+
+def test_invalid_utf8_is_400_however_the_query_arrives(client: FlaskClient) -> None:
+    """A query string, a form and a raw body: bytes that are not UTF-8 are refused alike, never replaced."""
+    as_url = client.get("/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%22%FF%22%7D")
+    as_form = client.post("/sparql", data=b"query=SELECT+*+%7B%3Fs+%3Fp+%22%FF%22%7D",
+                          content_type="application/x-www-form-urlencoded")
+    raw_in_form = client.post("/sparql", data=b"query=SELECT * {?s ?p \"\xff\"}",
+                              content_type="application/x-www-form-urlencoded")
+    as_body = client.post("/sparql", data=b"SELECT * {?s ?p \"\xff\"}",
+                          content_type="application/sparql-query")
+    for r in (as_url, as_form, raw_in_form, as_body):
+        assert r.status_code == 400 and "UTF-8" in r.get_data(as_text=True), r.get_data(as_text=True)
+
+
+def test_only_web_links_are_links_in_the_results_table(client: FlaskClient) -> None:
+    query = ("SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> "
+             "<https://example.org/a> } }")
+    html = client.get("/sparql", query_string={"query": query}, headers=HTML).get_data(as_text=True)
+    assert 'href="javascript:' not in html and 'href="data:' not in html
+    assert 'href="https://example.org/a"' in html
+
+
+def test_tokens_never_reach_the_access_log(tmp_path: Path) -> None:
+    """kg serve's access log has no query string and no user: a token sent as ?access_token= is not logged."""
+    from tests.kg_server import TOKEN, kg_serve
+
+    with kg_serve(tmp_path) as server:
+        requests.get(server.url + "/healthz", params={"access_token": TOKEN}, timeout=10)
+        requests.post(server.url + "/sparql/update", params={"access_token": TOKEN, "token": TOKEN},
+                      data={"update": "CLEAR SILENT GRAPH <http://example.org/x>"}, timeout=10,
+                      auth=(TOKEN, TOKEN))
+        requests.post(server.url + "/sparql/update", timeout=10, headers={"Authorization": f"Bearer {TOKEN}"},
+                      data={"update": "CLEAR SILENT GRAPH <http://example.org/x>"})
+        time.sleep(0.5)
+        log = server.log_text()
+    assert "/sparql/update" in log and "/healthz" in log
+    assert TOKEN not in log

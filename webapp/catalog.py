@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
 from webapp.context import get_publication, get_settings, get_store
+from webapp.params import page_number, whole_number
 
 bp = Blueprint("catalog", __name__)
 
@@ -54,16 +55,6 @@ def _respond(doc: Document, vary: bool = True) -> Response:
     return Response(doc.body, status=200, headers=headers)
 
 
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a whole number, got {raw!r}")
-
-
 def _page_url_factory(per_page: int, modified_since: str | None):  # type: ignore[no-untyped-def]
     """IRIs of the other pages: same path and parameters, on the host the client used."""
     root = request.host_url.rstrip("/") + request.path
@@ -80,8 +71,8 @@ def _page_url_factory(per_page: int, modified_since: str | None):  # type: ignor
 
 
 def _catalog(fmt: Format | None) -> Response | str:
-    page = _int_arg("page", 1)
-    per_page = _int_arg("per_page", catalog.DEFAULT_PER_PAGE)
+    page = page_number()
+    per_page = whole_number("per_page", catalog.DEFAULT_PER_PAGE, high=catalog.MAX_PER_PAGE)
     since = request.args.get("modified_since")
     store = get_store()
     if fmt is None:

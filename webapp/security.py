@@ -111,6 +111,7 @@ def _check_iris() -> None:
         _abort(400, f"the path is not a valid IRI path: {problem('x:' + request.path)}")
     sources = [request.args]
     if request.method == "POST" and request.mimetype == _FORM:
+        request.get_data(cache=True)   # keep the raw body: the SPARQL endpoint reads it strictly as UTF-8
         sources.append(request.form)
     for source in sources:
         for name in IRI_PARAMETERS:

@@ -28,12 +28,18 @@ from kg.queries import get_query, iri, render
 from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.execution import QueryTimeout, TooBusy, run_with_deadline
-from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
+from kg.sparql.protocol import FORM, ProtocolError, QueryRequest, parse_query, parse_update, url_params
 from kg.sparql.upload import check_upload, syntax_of
 from kg.store import ParseError, QuerySyntaxError, StoreError, StoreUnavailable
 from webapp.context import get_settings, get_store, get_writer
 
 bp = Blueprint("sparql", __name__)
+
+
+@bp.app_template_test("web_link")
+def web_link(value: str) -> bool:
+    """Whether an IRI may be a link on a page: http and https only (never ``javascript:``, ``data:`` …)."""
+    return value.lower().startswith(("http://", "https://"))
 
 #: Headers a browser on another origin may read from a query answer.
 _EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
@@ -130,9 +136,10 @@ def query() -> Response:
 
 def _query() -> Response:
     try:
-        parsed = parse_query(request.method, request.content_type, request.args.to_dict(flat=False),
-                             request.form.to_dict(flat=False) if request.method == "POST" else {},
-                             request.get_data(cache=True) if request.method == "POST" else b"")
+        args = url_params(request.query_string)
+        body = request.get_data(cache=True) if request.method == "POST" else b""
+        form = url_params(body, "the form") if request.method == "POST" and request.mimetype == FORM else {}
+        parsed = parse_query(request.method, request.content_type, args, form, body)
     except ProtocolError as exc:
         return _text(exc.status, exc.message)
     if parsed is None:
@@ -287,8 +294,10 @@ def update() -> Response:
     if refused is not None:
         return refused
     try:
-        parsed = parse_update(request.method, request.content_type, request.args.to_dict(flat=False),
-                              request.form.to_dict(flat=False), request.get_data(cache=True))
+        body = request.get_data(cache=True)
+        form = url_params(body, "the form") if request.mimetype == FORM else {}
+        parsed = parse_update(request.method, request.content_type, url_params(request.query_string), form,
+                              body)
     except ProtocolError as exc:
         return _text(exc.status, exc.message)
     try:

@@ -9,6 +9,8 @@ their own and reused by any front end.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +63,26 @@ def media_type(content_type: str | None) -> tuple[str, str | None]:
         if name.strip().lower() == "charset":
             charset = value.strip().strip('"').lower()
     return parts[0].lower(), charset
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def url_params(raw: bytes, what: str = "the query string") -> dict[str, list[str]]:
+    """``application/x-www-form-urlencoded`` parameters, decoded strictly as UTF-8.
+
+    One rule for every way a query arrives: bytes that are not UTF-8, percent-encoded or not, are a
+    400 naming where they were, never replaced silently.
+    """
+    escaped = _NON_ASCII.sub(lambda m: b"%%%02X" % m.group()[0], raw).decode("ascii")
+    try:
+        pairs = urllib.parse.parse_qsl(escaped, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} is not valid UTF-8 ({exc.reason})") from None
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
 
 
 def _one(name: str, *sources: Params) -> str | None:
