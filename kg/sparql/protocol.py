@@ -237,7 +237,10 @@ def without_silent_loads(update: str) -> str:
     """
     if "load" not in update.lower():
         return update
-    tokens = list(lexer.tokenize(update))
+    try:
+        tokens = list(lexer.tokenize(update))
+    except lexer.LexError:
+        return update  # not SPARQL's tokens: the checks that follow say so with its place
     cuts: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
