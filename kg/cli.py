@@ -40,21 +40,70 @@ def _settings(ctx: click.Context) -> Settings:
 
 @contextlib.contextmanager
 def _store(ctx: click.Context) -> Iterator[Any]:
-    from kg.store import open_store
+    """The store, or, when a running ``kg serve`` holds it, its newest published state (read-only)."""
+    from kg.store import StoreUnavailable, open_store
 
-    store = open_store(_settings(ctx))
+    settings = _settings(ctx)
+    try:
+        store = open_store(settings)
+    except StoreUnavailable:
+        store = _published_state(settings)
+        if store is None:
+            raise
     try:
         yield store
     finally:
         store.close()
 
 
+def _published_state(settings: Settings) -> Any:
+    """The newest generation a running server published, opened read-only (None when there is none)."""
+    if settings.store != "embedded":
+        return None
+    from kg.store import snapshots
+    from kg.store.embedded import EmbeddedStore
+
+    found = snapshots.current(settings.store_path)
+    if found is None:
+        return None
+    click.echo(f"note: a kg server holds the store; reading its published state (generation {found[0]})",
+               err=True)
+    return EmbeddedStore(settings.base_iri, found[1], readonly=True)
+
+
+def _server(ctx: click.Context) -> Any:
+    """A client of the running server's writer process, or None when no server holds the store."""
+    settings = _settings(ctx)
+    if settings.store == "memory":
+        return None
+    from kg.procs.writer_client import WriterClient, running
+
+    return WriterClient(settings) if running(settings) else None
+
+
+def _wait_for(server: Any) -> None:
+    """After a write through the server: wait until what is derived from it is fresh, as a load alone does."""
+    click.echo("waiting for the server to derive from the change ...", err=True)
+    if not server.wait(None):
+        raise click.ClickException("the server did not finish deriving")
+    click.echo("derived state fresh", err=True)
+
+
 @contextlib.contextmanager
 def _writer(ctx: click.Context) -> Iterator[Any]:
     """The write path over the configured store; its derivation runs before each command returns."""
+    from kg.store import StoreUnavailable, open_store
     from kg.write import Writer
 
-    with _store(ctx) as store:
+    try:
+        store = open_store(_settings(ctx))
+    except StoreUnavailable as exc:
+        if _server(ctx) is not None:
+            raise click.ClickException(
+                "a kg server holds the store and derives quality, inferences and validation after "
+                "every write itself; stop it to run this command on the store") from None
+        raise click.ClickException(str(exc)) from None
+    with contextlib.closing(store):
         writer = Writer(store, _settings(ctx), report=click.echo)
         try:
             yield writer
@@ -125,6 +174,16 @@ def _run_load(ctx: click.Context, paths: list[Path], graph: str | None = None, f
         for warning in outcome.warnings:
             click.echo(click.style("warning ", fg="yellow") + warning, err=True)
 
+    server = _server(ctx)
+    if server is not None:   # a running kg serve holds the store: its writer loads
+        click.echo("a kg server holds the store: loading through it", err=True)
+        outcomes = [LoadOutcome(Path(o["path"]), o["graph"], o["status"], o["triples"], o["message"],
+                                list(o["warnings"])) for o in server.load(paths, graph=graph, force=force)]
+        for outcome in outcomes:
+            show(outcome)
+        if any(o.status == "loaded" for o in outcomes):
+            _wait_for(server)
+        return sum(o.status == "failed" for o in outcomes)
     with _writer(ctx) as writer:
         outcomes = writer.load(paths, graph=graph, force=force, progress=_progress_factory(), on_outcome=show)
     return sum(o.status == "failed" for o in outcomes)
@@ -179,6 +238,13 @@ def graphs(ctx: click.Context) -> None:
 @click.pass_context
 def drop(ctx: click.Context, graph: str) -> None:
     """Drop a named graph and its PROV record."""
+    server = _server(ctx)
+    if server is not None:
+        if not server.drop(graph):
+            raise click.ClickException(f"no graph named {graph}")
+        click.echo(f"dropped {graph}")
+        _wait_for(server)
+        return
     with _writer(ctx) as writer:
         if not writer.drop(graph):
             raise click.ClickException(f"no graph named {graph}")
@@ -281,6 +347,14 @@ def dump(ctx: click.Context, output: Path, fmt: str) -> None:
 def restore(ctx: click.Context, source: Path, fmt: str | None, yes: bool) -> None:
     """Replace the store's whole content with a dump made by `kg dump`."""
     syntax = fmt or ("trig" if source.suffix.lower() == ".trig" else "nquads")
+    server = _server(ctx)
+    if server is not None:
+        if not yes:
+            click.confirm("A kg server is running on this store; replace everything in it?", abort=True)
+        count = server.restore(source, syntax)
+        click.echo(f"restored {count} quads from {source}")
+        _wait_for(server)
+        return
     with _writer(ctx) as writer:
         if writer.store.graphs() and not yes:
             click.confirm("The store is not empty; replace everything in it?", abort=True)
@@ -296,8 +370,12 @@ def recover(ctx: click.Context) -> None:
     The embedded store does this each time it opens.  A remote store does not (another
     kg process may be loading into it at that moment): run this when none is.
     """
-    with _writer(ctx) as writer:
-        dropped = writer.recover()
+    server = _server(ctx)
+    if server is not None:
+        dropped = server.recover()
+    else:
+        with _writer(ctx) as writer:
+            dropped = writer.recover()
     for graph in dropped:
         click.echo(f"removed {graph}")
     click.echo(f"{len(dropped)} hidden graphs removed" if dropped else "nothing to recover")
@@ -308,10 +386,12 @@ def recover(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+@click.option("--bind", help="Where to listen instead of --host/--port, e.g. unix:/run/kg/kg.sock.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Scales how many connections a worker keeps open at once (x128).")
 @click.option("--no-init", is_flag=True, help="Do not load data/ into an empty store first.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, bind: str | None, threads: int, no_init: bool) -> None:
     """Serve kg over HTTP (gunicorn), loading data/ first into an empty store.
 
     A writer process holds the store; HTTP workers read it through isolated query processes.
@@ -322,7 +402,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_init: bool)
     settings = _settings(ctx)
     if settings.store == "memory" and not no_init:
         click.echo("a store in memory: it holds what the web server's process loads", err=True)
-    run_server(settings, host=host, port=port, threads=threads, first_load=not no_init)
+    run_server(settings, bind=bind or f"{host}:{port}", threads=threads, first_load=not no_init)
 
 
 # -- quality ---------------------------------------------------------------------------------
@@ -412,7 +492,10 @@ def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_ir
                                           progress=_validation_progress(), engine=engine)
                 if engine == "sparql" and report.engine != "sparql":
                     click.echo(f"Note: validated with {report.engine}", err=True)
-            if not no_store:
+            if not no_store and getattr(store, "readonly", False):
+                click.echo("note: not stored (a kg server holds the store and validates after every write)",
+                           err=True)
+            elif not no_store:
                 v.store_report(store, settings, report)
     except (StoreError, OSError) as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -475,6 +558,10 @@ def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: s
     from kg.store.base import ParseError, sha256_of
 
     settings = _settings(ctx)
+    server = _server(ctx)
+    if server is not None and not fmt:
+        _ingest_through(server, file, kind, dry_run, strict, **options)
+        return
     with _writer(ctx) as writer:
         try:
             prepared = writer.prepare(file, kind, **options)
@@ -505,6 +592,31 @@ def _ingest_one(ctx: click.Context, file: Path, kind: str, dry_run: bool, fmt: s
             click.echo(click.style("warning ", fg="yellow") + warning, err=True)
     click.echo(f"loaded  {file} -> {outcome.graph} ({outcome.triples} triples; {prepared.summary})",
                err=bool(fmt))
+
+
+def _ingest_through(server: Any, file: Path, kind: str, dry_run: bool, strict: bool,
+                    **options: object) -> None:
+    """``kg ingest`` while a server holds the store: its writer reads and loads the document."""
+    click.echo("a kg server holds the store: ingesting through it", err=True)
+    checked = server.ingest(file, kind, dry_run=True, **options)["prepared"]
+    for warning in checked["warnings"]:
+        click.echo(click.style("warning ", fg="yellow") + warning, err=True)
+    for line in checked["notes"]:
+        click.echo(line, err=True)
+    for change in checked["changes"]:
+        click.echo(f"change  {change}", err=True)
+    if strict and checked["warnings"]:
+        raise click.ClickException(f"{file}: {len(checked['warnings'])} warning(s) and --strict; "
+                                   "nothing loaded")
+    if dry_run:
+        click.echo(f"checked {file}: {checked['summary']} ({checked['triples']} triples); nothing loaded",
+                   err=True)
+        return
+    outcome = server.ingest(file, kind, dry_run=False, **options)["outcome"]
+    for warning in outcome["warnings"][len(checked["warnings"]):]:
+        click.echo(click.style("warning ", fg="yellow") + warning, err=True)
+    click.echo(f"loaded  {file} -> {outcome['graph']} ({outcome['triples']} triples; {checked['summary']})")
+    _wait_for(server)
 
 
 @ingest.command("conceptlist")

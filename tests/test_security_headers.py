@@ -226,7 +226,7 @@ def test_gunicorn_tells_no_versions(tmp_path: Path) -> None:
     port = free_port()
     script = ("import sys; from kg.config import load_settings; from webapp.server import run_server; "
               "run_server(load_settings(environ={}, config_file=None, store='memory'), "
-              f"'127.0.0.1', {port}, 2)")
+              f"'127.0.0.1:{port}', 2)")
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=log, stderr=log)
     try:

@@ -100,12 +100,12 @@ def stop_writer(process: subprocess.Popen[bytes]) -> None:
             process.kill()
 
 
-def run_server(settings: Settings, host: str, port: int, threads: int, first_load: bool = True) -> None:
+def run_server(settings: Settings, bind: str, threads: int, first_load: bool = True) -> None:
     shared = settings.store != "memory"
     workers = (settings.http_workers or os.cpu_count() or 1) if shared else 1
     writer = start_writer(settings, first_load) if shared else None
     options: dict[str, Any] = {
-        "bind": f"{host}:{port}", "workers": workers, "worker_class": "gevent",
+        "bind": bind, "workers": workers, "worker_class": "gevent",
         "worker_connections": max(threads, 1) * 128,
         "timeout": int(settings.query_timeout) + 30, "graceful_timeout": 30, "keepalive": 5,
         "accesslog": "-",
