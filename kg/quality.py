@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, SKOS, XSD
 from rdflib.term import Node
 
 from kg.iris import Minter
@@ -305,41 +305,65 @@ def _nt_literal(value: object, datatype: str) -> str:
     return f'"{text}"^^<{datatype}>'
 
 
-def to_ntriples(results: dict[str, DatasetQuality], vocabulary: Vocabulary, base: str) -> bytes:
-    """The measurements as DQV N-Triples, written directly (rdflib is too slow for millions of triples).
+#: The metric of the points each MQA dimension earned (``data/vocabularies/mqa-metrics.ttl``).
+DIMENSION_METRICS = {d: str(KG) + d + "Points" for d in
+                     ("findability", "accessibility", "interoperability", "reusability", "contextuality")}
 
-    Per dataset: its dataset-level metrics, the score (of 405) and the rating; per distribution:
-    its distribution-level metrics.  Metrics not measured (URLs without ``--check-urls``,
-    compliance without shapes) get no measurement.
+
+def to_ntriples(results: dict[str, DatasetQuality], vocabulary: Vocabulary, base: str,
+                measured: Iterable[str] = ()) -> bytes:
+    """The measurements as compact DQV N-Triples, written directly (rdflib is too slow for millions).
+
+    Per dataset, three measurements of three triples each (``dqv:hasQualityMeasurement``,
+    ``dqv:isMeasurementOf``, ``dqv:value``): the score of 405, the rating, and the points each
+    dimension earned; then one ``kg:unmetMetric`` triple for each metric the dataset, or one of its
+    distributions, did not meet.  About 25 triples a dataset, against 170 for a measurement of every
+    metric; every metric's value can be read back (met unless listed).  ``measured`` names the
+    metrics this run measured, recorded on the graph (``kg:measuredMetric``).
     """
-    has, typ, of, val, on = (f"<{DQV.hasQualityMeasurement}>", f"<{RDF.type}>", f"<{DQV.isMeasurementOf}>",
-                             f"<{DQV.value}>", f"<{DQV.computedOn}>")
-    measurement_class = f"<{DQV.QualityMeasurement}>"
+    has, of, val, unmet = (f"<{DQV.hasQualityMeasurement}>", f"<{DQV.isMeasurementOf}>", f"<{DQV.value}>",
+                           f"<{KG.unmetMetric}>")
     lines: list[str] = []
 
     def add(target: str, metric_iri: str, metric: str, literal: str) -> None:
         node = f"<{_measurement_iri(base, target, metric)}>"
-        lines.append(f"<{target}> {has} {node} .\n{node} {typ} {measurement_class} .\n"
-                     f"{node} {on} <{target}> .\n"
-                     f"{node} {of} <{metric_iri}> .\n{node} {val} {literal} .\n")
+        lines.append(f"<{target}> {has} {node} .\n{node} {of} <{metric_iri}> .\n{node} {val} {literal} .\n")
 
     for q in results.values():
-        for name, value in sorted(q.values.items()):
-            metric = vocabulary.metrics.get(name)
-            if value is None or metric is None or metric.on_distribution:
-                continue
-            add(q.iri, PV + name, name, _nt_literal(bool(value), str(XSD.boolean)))
         add(q.iri, PV + "score", "score", _nt_literal(q.score, str(XSD.integer)))
         add(q.iri, str(KG.mqaRating), "mqaRating", _nt_literal(q.rating, str(XSD.string)))
+        for dimension, points in sorted(q.dimension_points(vocabulary).items()):
+            if dimension in DIMENSION_METRICS:
+                add(q.iri, DIMENSION_METRICS[dimension], dimension + "Points",
+                    _nt_literal(round(points, 3), str(XSD.decimal)))
+        for name, value in sorted(q.values.items()):
+            metric = vocabulary.metrics.get(name)
+            if metric is None or value is None:
+                continue
+            dataset_level = not metric.on_distribution or metric.dimension == "interoperability"
+            if dataset_level and value is False:
+                lines.append(f"<{q.iri}> {unmet} <{PV}{name}> .\n")
         for dist, facts in sorted(q.distributions.items()):
             for name, value in sorted(facts.items()):
-                if name.startswith("_") or value is None:
+                if name.startswith("_") or value is None or name not in vocabulary.metrics:
                     continue
-                if name in URL_METRICS.values():
-                    add(dist, PV + name, name, _nt_literal(int(value), str(XSD.integer)))
-                else:
-                    add(dist, PV + name, name, _nt_literal(bool(value), str(XSD.boolean)))
+                met = _ok_status(value) if name in URL_METRICS.values() else bool(value)  # type: ignore[arg-type]
+                if not met:
+                    lines.append(f"<{dist}> {unmet} <{PV}{name}> .\n")
+    graph = f"<{base}/graph/quality>"
+    lines += [f"{graph} <{KG.measuredMetric}> <{PV}{name}> .\n" for name in sorted(set(measured))]
     return "".join(lines).encode("utf-8")
+
+
+def measured_metrics(vocabulary: Vocabulary, compliance: bool, urls: bool) -> list[str]:
+    """The metrics a run measures: all but the URL answers and DCAT-AP compliance, unless asked for."""
+    optional = {*URL_METRICS.values(), "dcatApCompliance"}
+    chosen = [name for name in vocabulary.metrics if name not in optional]
+    if urls:
+        chosen += list(URL_METRICS.values())
+    if compliance:
+        chosen.append("dcatApCompliance")
+    return sorted(chosen)
 
 
 def compliance_from_validation(store: Store, settings) -> set[str] | None:  # type: ignore[no-untyped-def]
@@ -371,7 +395,8 @@ def run(store: Store, settings=None, check: bool = False, compliance: set[str] |
         compliance = compliance_from_validation(store, settings)
     url_status = (lambda urls: check_urls(urls, workers, timeout)) if check else None
     results = measure(store, vocabulary, compliance, url_status)
-    data = to_ntriples(results, vocabulary, store.base_iri)
+    data = to_ntriples(results, vocabulary, store.base_iri,
+                       measured_metrics(vocabulary, compliance is not None, check))
     store.replace_if_changed(quality_graph(store.base_iri), data, "kg quality")
     return results
 

@@ -74,8 +74,9 @@ def refresh_targets(store: Store, settings, targets: Collection[str]  # type: ig
     vocabulary = quality.load_vocabulary(quality.metrics_path(settings.data_dir if settings else None))
     results = quality.measure(store, vocabulary, datasets=datasets) if datasets else {}
     lines = sorted(set(quality.to_ntriples(results, vocabulary, store.base_iri).decode("utf-8").splitlines()))
-    removed = sum(int(row["n"]) for row in quality.chunked_select(
-        store, "quality/measurement-triples", "targets", gone, graph=iri(graph))) if gone else 0
+    removed = sum(int(row["n"]) for name in ("quality/measurement-triples", "quality/measurement-nodes")
+                  for row in quality.chunked_select(store, name, "targets", gone, graph=iri(graph))) \
+        if gone else 0
     # what is removed is every triple about the targets and their measurements, and everything
     # inserted is about them, so the new size is simple arithmetic (counting 10^6 triples is not)
     triples = info.triples - removed + len(lines)

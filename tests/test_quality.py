@@ -129,8 +129,11 @@ def test_run_writes_dqv_into_the_quality_graph_and_the_catalogue(store: Store, s
                 for m in doc.objects(full, DQV.hasQualityMeasurement)}
     assert measured[URIRef(PV + "score")] == Literal(295, datatype=XSD.integer)
     assert str(measured[KG.mqaRating]) == "good"
-    dist = URIRef(f"{settings.base_iri}/id/distribution/q-full/csv")
-    assert list(doc.objects(dist, DQV.hasQualityMeasurement))
+    assert measured[KG.findabilityPoints] == Literal("100", datatype=XSD.decimal)   # the compact form
+    assert len(measured) == 7, "score, rating and one measurement per MQA dimension"
+    # a metric not met is one triple, on the dataset or on the distribution it is about
+    unmet = set(doc.objects(full, KG.unmetMetric))
+    assert URIRef(PV + "dcatApCompliance") not in unmet   # not measured in this run, so not unmet either
     page = Graph().parse(data=client.get("/catalog.ttl").get_data(), format="turtle")
     assert (full, DQV.hasQualityMeasurement, None) in page
 

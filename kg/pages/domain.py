@@ -470,40 +470,69 @@ MQA_SCORE, MQA_MAX = "https://piveau.eu/ns/voc#score", 405
 
 
 def quality(store: Store, resource: str, labeller: Labeller) -> dict[str, object]:
-    """A resource's quality: points per measured dimension (bars), the score, metrics, declared stars."""
+    """A resource's quality: points per dimension (bars), the score, each metric met or not, declared stars.
+
+    The quality graph is compact (:func:`kg.quality.to_ntriples`): a metric the graph was measured with
+    is met unless the resource (or, for a metric of distributions, one of them) lists it as unmet.
+    """
+    from kg.quality import PV, load_vocabulary
+
+    vocabulary = load_vocabulary()
     rows = store.select(render("browse/quality", s=iri(resource)))
     labeller.terms([str(r[k]) for r in rows for k in ("metric", "dimension") if isinstance(r.get(k), URIRef)])
-    metrics: list[QualityBar] = []
-    earned: dict[str, float] = defaultdict(float)
-    possible: dict[str, float] = defaultdict(float)
+    earned: dict[str, float] = {}
     declared: dict[str, QualityBar] = {}
+    unmet: set[str] = set()
+    measured: set[str] = set()
+    distributions: dict[str, set[str]] = defaultdict(set)
     score = None
     for row in rows:
         value = _text(row.get("value"))
+        kind = str(row["kind"])
+        metric = str(row["metric"]) if isinstance(row.get("metric"), URIRef) else None
         dim = str(row["dimension"]) if isinstance(row.get("dimension"), URIRef) else None
-        dimension = labeller.term(dim) if dim else None
-        if str(row["kind"]) == "measurement":
-            metric = row.get("metric")
-            if str(metric) == MQA_SCORE:
+        if kind == "measurement":
+            if metric == MQA_SCORE:
                 score = _int(row.get("value"))
-                continue
-            if not isinstance(metric, URIRef) or value not in ("true", "false"):
-                continue
-            metrics.append(QualityBar(labeller.term(str(metric)), dimension, value,
-                                      fraction=1.0 if value == "true" else 0.0))
-            points = float(_int(row.get("points")) or 1)
-            if dim:
-                possible[dim] += points
-                earned[dim] += points if value == "true" else 0
-        elif dimension is not None:
-            bar = declared.setdefault(dim or "", QualityBar(dimension, dimension, value))
+            elif dim and metric:
+                earned[dim] = float(value or 0)
+        elif kind == "unmet" and metric:
+            unmet.add(metric)
+        elif kind == "distribution":
+            distributions[str(row["node"])]
+            if metric:
+                distributions[str(row["node"])].add(metric)
+        elif kind == "measured" and metric:
+            measured.add(metric)
+        elif kind == "annotation" and dim:
+            dimension = labeller.term(dim)
+            bar = declared.setdefault(dim, QualityBar(dimension, dimension, value))
             if value:
                 bar.value, bar.stars = value, max(0, min(5, _int(row.get("value"))))
             bar.note = bar.note or _text(row.get("text"))
             if row.get("use") is not None and not bar.note.startswith("("):
                 bar.note = f"({row['use']}) {bar.note}".strip()
-    dimensions = [QualityBar(labeller.term(d), labeller.term(d), f"{earned[d]:g}/{possible[d]:g}",
-                             fraction=earned[d] / possible[d]) for d in possible if possible[d]]
+    possible: dict[str, float] = defaultdict(float)
+    metrics: list[QualityBar] = []
+    for name, spec in vocabulary.metrics.items():
+        possible[PV + spec.dimension] += spec.points_true
+        metric_iri = PV + name
+        if score is None or metric_iri not in measured:
+            continue
+        if spec.on_distribution and spec.dimension != "interoperability":
+            if not distributions:
+                continue
+            met = sum(metric_iri not in missing for missing in distributions.values())
+            fraction = met / len(distributions)
+        else:
+            fraction = 0.0 if metric_iri in unmet else 1.0
+        labeller.terms([metric_iri, PV + spec.dimension])
+        metrics.append(QualityBar(labeller.term(metric_iri), labeller.term(PV + spec.dimension),
+                                  f"{fraction:.0%}", fraction=fraction))
+    dimensions = [QualityBar(labeller.term(d), labeller.term(d), f"{earned.get(d, 0):g}/{possible[d]:g}",
+                             fraction=max(0.0, earned.get(d, 0)) / possible[d])
+                  for d in sorted(possible) if possible[d] and score is not None]
+    labeller.terms([d for d in possible])
     dimensions.sort(key=lambda b: b.label.label.text)
     metrics.sort(key=lambda b: ((b.dimension.label.text if b.dimension else "~"), b.label.label.text))
     return {"dimensions": dimensions, "metrics": metrics, "score": score, "max": MQA_MAX,

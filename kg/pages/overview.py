@@ -124,12 +124,24 @@ class MetricScore:
 
 
 def quality_metrics(store: Store, labeller: Labeller) -> list[MetricScore]:
+    """Per metric measured: how many datasets (or distributions) were measured and the share that met it."""
+    from kg.quality import PV, load_vocabulary
+
+    metrics = load_vocabulary().metrics
     rows = store.select(get_query("browse/quality-metrics"))
-    labeller.terms([str(r[k]) for r in rows for k in ("metric", "dimension") if isinstance(r.get(k), URIRef)])
-    out = [MetricScore(labeller.term(str(r["metric"])),
-                       labeller.term(str(r["dimension"])) if isinstance(r.get("dimension"), URIRef) else None,
-                       int(str(r["n"])), _float(r.get("mean")), _float(r.get("min")), _float(r.get("max")))
-           for r in rows if isinstance(r.get("metric"), URIRef)]
+    out = []
+    for r in rows:
+        name = str(r.get("metric", "")).removeprefix(PV)
+        spec = metrics.get(name)
+        if spec is None:
+            continue
+        per_distribution = spec.on_distribution and spec.dimension != "interoperability"
+        count = int(str(r.get("distributions" if per_distribution else "datasets") or 0))
+        unmet = int(str(r.get("unmet") or 0))
+        share = (count - unmet) / count if count else None
+        labeller.terms([PV + name, PV + spec.dimension])
+        out.append(MetricScore(labeller.term(PV + name), labeller.term(PV + spec.dimension), count, share,
+                               0.0 if unmet else share, 1.0 if count > unmet else share))
     return sorted(out, key=lambda m: ((m.dimension.label.text if m.dimension else "~"), m.metric.label.text))
 
 
