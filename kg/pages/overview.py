@@ -95,9 +95,10 @@ class DimensionScore:
     ratings: int = 0
 
 
-def quality_overview(store: Store, labeller: Labeller) -> list[DimensionScore]:
+def quality_overview(store: Store, labeller: Labeller,
+                     rows: list[dict[str, Node]] | None = None) -> list[DimensionScore]:
     """Per quality dimension: the mean measured score and the mean declared rating."""
-    rows = store.select(get_query("browse/quality-overview"))
+    rows = store.select(get_query("browse/quality-overview")) if rows is None else rows
     labeller.terms([str(r["dimension"]) for r in rows if isinstance(r.get("dimension"), URIRef)])
     scores: dict[str, DimensionScore] = {}
     for r in rows:
@@ -170,11 +171,17 @@ class ValidationReport:
     groups: list[ReportGroup]
 
 
-def validation_report(store: Store, labeller: Labeller,
-                      severity: str | None = None) -> ValidationReport | None:
+def validation_rows(store: Store) -> list[dict[str, Node]]:
+    """The stored report's findings, as :func:`validation_report` reads them (one query for every view)."""
+    graph = Minter(store.base_iri).validation_graph()
+    return store.select(render("browse/validation-summary", graph=iri(graph)))
+
+
+def validation_report(store: Store, labeller: Labeller, severity: str | None = None,
+                      rows: list[dict[str, Node]] | None = None) -> ValidationReport | None:
     """The latest stored report, grouped by resource (most severe first) and severity."""
     graph = Minter(store.base_iri).validation_graph()
-    rows = store.select(render("browse/validation-summary", graph=iri(graph)))
+    rows = validation_rows(store) if rows is None else rows
     if not rows:
         return None
     info = store.graph_info(graph)

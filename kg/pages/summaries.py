@@ -15,40 +15,43 @@ from typing import Any
 from kg.pages import labeller_for, overview
 from kg.pages.labels import LANGUAGES
 from kg.publication import Publication
+from kg.queries import get_query
 from kg.store.base import Store
 
 SEVERITY_FILTERS = (None, "violation", "warning", "info")
 _PREFIX = "summary:"
 
 
-def _home(store: Store, lang: str) -> dict[str, Any]:
+def _home(store: Store, lang: str, dimensions: list[dict[str, Any]]) -> dict[str, Any]:
     labeller = labeller_for(store, lang)
     meeting_rows = overview.meetings(store, labeller)
     return {
         "counts": overview.counts(store, labeller), "meetings": meeting_rows,
         "decisions": overview.latest_decisions(store, labeller, meeting_rows),
         "products": overview.products(store, labeller),
-        "dimensions": overview.quality_overview(store, labeller),
+        "dimensions": overview.quality_overview(store, labeller, dimensions),
         "graphs": [g for g in store.graphs() if g.source],
     }
 
 
-def _quality(store: Store, lang: str) -> dict[str, Any]:
+def _quality(store: Store, lang: str, dimensions: list[dict[str, Any]]) -> dict[str, Any]:
     labeller = labeller_for(store, lang)
-    return {"dimensions": overview.quality_overview(store, labeller),
+    return {"dimensions": overview.quality_overview(store, labeller, dimensions),
             "metrics": overview.quality_metrics(store, labeller)}
 
 
 def compute(store: Store) -> dict[str, Any]:
     """Every summary, by key."""
     out: dict[str, Any] = {}
+    findings = overview.validation_rows(store)   # read once for every language and severity
+    dimensions = store.select(get_query("browse/quality-overview"))
     for lang in LANGUAGES:
-        out[f"home:{lang}"] = _home(store, lang)
+        out[f"home:{lang}"] = _home(store, lang, dimensions)
         out[f"meetings:{lang}"] = overview.meetings(store, labeller_for(store, lang))
-        out[f"quality:{lang}"] = _quality(store, lang)
+        out[f"quality:{lang}"] = _quality(store, lang, dimensions)
         for severity in SEVERITY_FILTERS:
             out[f"validation:{lang}:{severity or ''}"] = overview.validation_report(
-                store, labeller_for(store, lang), severity)
+                store, labeller_for(store, lang), severity, findings)
     return out
 
 
