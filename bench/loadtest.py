@@ -281,10 +281,11 @@ def build_store(store_path: Path, datasets: int, catalog: Path | None) -> None:
     page index and the search index built, as a load leaves them.  Quality and inference are not
     computed for the generated datasets (load-time work measured elsewhere, long at this size)."""
     from kg import search
-    from kg.catalog import refresh_index
+    from kg.catalog import publish_catalogue
     from kg.config import load_settings
     from kg.loading import default_sources, load_paths
     from kg.store import open_store
+    from kg.write import publication_for
 
     if catalog is None:
         catalog = store_path.parent / f"catalog-{datasets}.nt"
@@ -303,8 +304,9 @@ def build_store(store_path: Path, datasets: int, catalog: Path | None) -> None:
             raise SystemExit("load failed:\n" + "\n".join(failed))
         print(f"load: {time.perf_counter() - started:.1f} s", flush=True)
         started = time.perf_counter()
-        refresh_index(store)
-        documents = search.refresh(store, settings)
+        publication = publication_for(store, settings)
+        publish_catalogue(store, publication, None)
+        documents = search.refresh(store, settings, publication)
         print(f"catalogue and search indexes ({documents:,} documents): "
               f"{time.perf_counter() - started:.1f} s", flush=True)
     finally:

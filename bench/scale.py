@@ -4,7 +4,7 @@ How far does one machine go, and what does a SPARQL server buy?  For each size (
 26,000 datasets ≈ 1M triples, 256,000 ≈ 10M) and each back end (``--backends``), on a fresh store:
 
 1. **load**: ``kg.loading.load_paths`` of the generated N-Triples file (parse check, upload, atomic
-   switch, PROV), then the catalogue's page index (``kg.catalog.refresh_index``), each timed;
+   switch, PROV), then the catalogue's stored pages (``kg.catalog.publish_catalogue``), each timed;
    quality and inference are off (they are load-time work of their own, measured elsewhere);
 2. **queries**: ``kg serve --no-init`` (gunicorn on 127.0.0.1: one worker on the embedded store, two on
    a remote one) and the five benchmark queries of ``bench/sparql.py`` through ``/sparql``, median of
@@ -124,10 +124,11 @@ def virtuoso(folder: Path, gib: float) -> Iterator[dict[str, object]]:
 
 def load(settings_values: dict[str, object], data: Path, figures: Figures) -> None:
     """Load the catalogue and build the page index, as ``kg load`` does (quality and inference off)."""
-    from kg.catalog import refresh_index
+    from kg.catalog import publish_catalogue
     from kg.config import load_settings
     from kg.loading import load_paths
     from kg.store import open_store
+    from kg.write import publication_for
 
     settings = load_settings(environ={}, config_file=ROOT / "no-such-kg.toml", base_iri=BASE,
                              infer_after_load=False, quality_after_load=False, **settings_values)
@@ -141,13 +142,13 @@ def load(settings_values: dict[str, object], data: Path, figures: Figures) -> No
             raise SystemExit("load failed: " + "; ".join(failed))
         figures.triples = sum(o.triples for o in outcomes)
         start = time.perf_counter()
-        refresh_index(store)
+        publish_catalogue(store, publication_for(store, settings), None)
         figures.index_s = time.perf_counter() - start
         if settings.store == "embedded":   # kg serve builds it before serving; a remote store's is per worker
             from kg import search
 
             start = time.perf_counter()
-            search.refresh(store, settings)
+            search.refresh(store, settings, publication_for(store, settings))
             figures.notes.append(f"search index built in {time.perf_counter() - start:.0f} s")
     finally:
         store.close()

@@ -1,60 +1,61 @@
-"""The DCAT-AP-DK catalogue view that harvesters page through.
+"""The DCAT-AP-DK catalogue harvesters page through: built by the pipeline, served as stored bytes.
 
-Harvesters are unforgiving (one unparseable page or one failing ``next`` link and
-CKAN imports nothing), and they compare datasets by hashing them, so a page must be
-cheap, stable and byte-for-byte deterministic.  Hence:
+Harvesters are unforgiving (one unparseable page or one failing ``next`` link and CKAN imports
+nothing) and compare datasets by hashing them, so pages must be cheap, stable and byte-for-byte
+deterministic.  Everything is made at load time (:func:`publish_catalogue`, a step of
+:mod:`kg.derive`) and a request looks stored bytes up (:func:`page`, :func:`item_document`):
 
-* **A page index built at load time.**  :func:`refresh_index` writes a small derived
-  graph (``<base>/graph/catalog-index``) that numbers every dataset and data service
-  1..N in the order of its record's ``dct:modified`` (then its IRI).  A page is then
-  two queries: one binds the page's positions with ``VALUES`` and reads their item
-  IRIs, one CONSTRUCT (``catalog/page.rq``) describes those items with their IRIs
-  bound first.  No ``ORDER BY``/``OFFSET`` over the catalogue per request, and request
-  memory does not grow with the catalogue.  Because the order is by modification,
-  ``modified_since`` selects a contiguous tail of the index, found by binary search.
-* **Oxigraph serialises.**  Triples are sorted and blank nodes relabelled from their
-  content before ``pyoxigraph.serialize`` writes them, so the same data gives the same
-  bytes in every format, and the ETag can be a hash of the bytes.
-* **The index heals itself.**  It records a fingerprint of the graphs it was built
-  from; :func:`ensure_index` rebuilds it when the store has changed under it (a load
-  through the server's Graph Store endpoint, say), so a stale index is never served.
+* **Items keep their place.**  Every dataset and data service has a position, given when it first
+  appears and kept while it exists (``catalogue_items`` in the publication).  Page *n* holds
+  positions ``(n-1)·100+1 … n·100``; a changed dataset changes only its own page, a new one the
+  last page, a removed one leaves a gap.  Each item is on exactly one page.
+* **Item documents** (``/id/dataset/x.ttl``): each item's description, with its quality in brief
+  (score and rating), stored as canonical N-Triples (sorted, blank nodes named from their content).
+* **Pages** of the default size are stored in every served format, with their ETag; the links
+  between pages name the collection by a placeholder that the request's own address replaces, so a
+  harvester follows links on the host it reached kg by.  ``hydra:totalItems`` and ``hydra:last`` are
+  on the first page only, so a new dataset does not rewrite every page.
+* Pages of another size, and ``modified_since``, are put together on request from the stored item
+  documents (no store query).
 
-The web layer (``webapp/catalog.py``) only calls the functions here and gets bytes
-back: it never touches pyoxigraph.
+Only what changed is made again: the items the change can show on (``catalog/affected-items.rq``)
+and the pages they are on.  The web layer (``webapp/catalog.py``) only calls the functions here.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import math
 import os
+import re
+import sqlite3
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from kg import graphs
 from kg.config import Settings
-from kg.iris import Minter
-from kg.namespaces import DCTERMS, HYDRA, KG, PREFIXES, RDF, VOID, XSD
-from kg.publication import Publication
+from kg.namespaces import DCTERMS, HYDRA, PREFIXES, RDF, VOID, XSD
+from kg.publication import Batch, Publication
 from kg.queries import iri, render
 from kg.store.base import Store
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
-#: Graphs whose triples are not published in the catalogue (derived or administrative).
-_UNPUBLISHED = ("/graph/meta", "/graph/inferred", "/graph/validation", "/graph/catalog-index",
-                "/graph/void")
-#: Graphs that do not change what the index holds (so they are left out of its fingerprint).
-_NOT_INDEXED = ("/graph/meta", "/graph/catalog-index", "/graph/void", "/graph/quality",
-                "/graph/validation")
+#: Where a stored page names the collection; each request puts its own address in its place.
+HERE = "urn:x-kg:collection"
+#: Above this share of all items, a change rebuilds the whole catalogue (cheaper than finding them).
+FULL_SHARE = 0.3
+_CHUNK = 500
 
 
 class CatalogError(ValueError):
@@ -93,15 +94,6 @@ MEDIA_TYPES: dict[str, Format] = {f.media_type: f for f in FORMATS.values()} | {
 
 
 @dataclass(frozen=True)
-class IndexInfo:
-    """What the page index knows: how many items, built from which state of the store."""
-
-    total: int
-    fingerprint: str
-    built: str
-
-
-@dataclass(frozen=True)
 class Document:
     """Serialised RDF with what HTTP caching needs."""
 
@@ -125,14 +117,10 @@ class Paging:
     last: int
 
 
-# -- graph names ------------------------------------------------------------------------------
-
-def index_graph(base_iri: str) -> str:
-    return Minter(base_iri).catalog_index_graph()
-
+# -- names ------------------------------------------------------------------------------------
 
 def void_graph(base_iri: str) -> str:
-    return Minter(base_iri).void_graph()
+    return graphs.derived_graph(base_iri, "void")
 
 
 def void_dataset(base_iri: str) -> str:
@@ -141,36 +129,32 @@ def void_dataset(base_iri: str) -> str:
 
 
 def _unpublished(base_iri: str) -> str:
-    """The graphs a catalogue page must not read, as a SPARQL list for ``FILTER(?g NOT IN (...))``.
+    """The graphs a harvester does not see, as a SPARQL list for ``FILTER(?g NOT IN (...))``.
 
-    Pages exclude these few graphs rather than list the published ones: a default graph of N
-    listed graphs costs Oxigraph N index lookups per triple pattern (see ``catalog/page.rq``).
+    The queries exclude these few graphs rather than list the published ones: a default graph of N
+    listed graphs costs Oxigraph N index lookups per triple pattern.
     """
-    return ", ".join(iri(base_iri + suffix) for suffix in _UNPUBLISHED)
-
-
-def _bookkeeping(base_iri: str) -> str:
-    """kg's own graphs (PROV, validation, quality, the index, VoID) as a SPARQL list: not counted by VoID."""
     names = [f"{base_iri}/graph/meta", *(graphs.derived_graph(base_iri, n)
-                                          for n in ("validation", "quality", "catalog-index", "void"))]
+                                          for n in ("inferred", "validation", "void"))]
     return ", ".join(iri(n) for n in names)
 
 
-def fingerprint(store: Store) -> tuple[str, str | None]:
-    """A hash of the state of the graphs the index is built from, and their latest load time.
+def _bookkeeping_graphs(base_iri: str) -> list[str]:
+    """kg's own graphs (PROV, validation, quality, VoID): not counted by VoID, which describes the data."""
+    own = ("validation", "quality", "void")
+    return [f"{base_iri}/graph/meta", *(graphs.derived_graph(base_iri, n) for n in own)]
 
-    Cheap (it reads the PROV records only), so it can be checked on every request.
-    """
-    skip = {store.base_iri + suffix for suffix in _NOT_INDEXED}
-    digest = hashlib.sha256()
-    latest: str | None = None
-    for info in store.graphs():
-        if info.loaded_at and (latest is None or info.loaded_at > latest):
-            latest = info.loaded_at
-        if info.name in skip:
-            continue
-        digest.update(f"{info.name}\t{info.triples}\t{info.sha256}\t{info.loaded_at}\n".encode())
-    return digest.hexdigest(), latest
+
+def _bookkeeping(base_iri: str) -> str:
+    """:func:`_bookkeeping_graphs` as a SPARQL list."""
+    return ", ".join(iri(n) for n in _bookkeeping_graphs(base_iri))
+
+
+def latest_load(store: Store) -> str | None:
+    """When the sources last changed (the newest load time of an asserted graph)."""
+    stamps = [g.loaded_at for g in store.graphs()
+              if g.loaded_at and graphs.kind_of(g.name, store.base_iri) == "asserted"]
+    return max(stamps) if stamps else None
 
 
 # -- sort keys and dates ----------------------------------------------------------------------
@@ -209,131 +193,14 @@ def _http_date(stamp: str | None) -> datetime | None:
         return None
 
 
-# -- the index ------------------------------------------------------------------------------
-
-def _nt(term: str) -> str:
-    return f"<{term}>"
-
-
-def _lit(value: str, datatype: str | None = None) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
-
-
-def _position(index: str, n: int) -> str:
-    return f"{index}/position/{n}"
-
-
-def refresh_index(store: Store) -> IndexInfo:
-    """Rebuild the page index and the VoID description from the store's current content.
-
-    Load-time work: one pass over the items (sorted here, once) and one over the classes.
-    """
-    base = store.base_iri
-    index = index_graph(base)
-    rows = store.select(render("catalog/items", unpublished=_unpublished(base)))
-    items = sorted(
-        ((_sort_key(str(r.get("recmod") or ""), str(r.get("dsmod") or "")), str(r["item"])) for r in rows),
-    )
-    lines = [
-        f"{_nt(index)} {_nt(str(RDF.type))} {_nt(str(KG.CatalogIndex))} .",
-        f"{_nt(index)} {_nt(str(KG.totalItems))} {_lit(str(len(items)), str(XSD.integer))} .",
-    ]
-    for n, (key, item) in enumerate(items, start=1):
-        pos = _nt(_position(index, n))
-        lines.append(f"{pos} {_nt(str(KG.catalogItem))} {_nt(item)} .")
-        lines.append(f"{pos} {_nt(str(KG.sortKey))} {_lit(key)} .")
-    headers: dict[str, list[str]] = {}
-    for row in store.select(render("catalog/catalog-headers", unpublished=_unpublished(base))):
-        headers.setdefault(str(row["catalog"]), []).append(str(row["p"]))
-    for k, (catalog, predicates) in enumerate(sorted(headers.items()), start=1):
-        node = _nt(f"{index}/catalog/{k}")
-        lines.append(f"{node} {_nt(str(KG.catalogResource))} {_nt(catalog)} .")
-        lines.extend(f"{node} {_nt(str(KG.headerPredicate))} {_nt(p)} ." for p in sorted(predicates))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    store.replace_if_changed(index, data, "kg catalog index")
-    _write_void(store)
-    info = IndexInfo(len(items), store.version(), "")
-    _CACHE[_cache_key(store)] = info
-    return info
-
-
-def _write_void(store: Store) -> None:
-    """The VoID description of the whole dataset: endpoints, dumps, size, class partitions."""
-    base = store.base_iri
-    ds = _nt(void_dataset(base))
-    triples = sum(g.triples for g in store.graphs()
-                  if g.name not in {index_graph(base), void_graph(base), base + "/graph/meta"})
-    lines = [
-        f"{ds} {_nt(str(RDF.type))} {_nt(str(VOID.Dataset))} .",
-        f"{ds} {_nt(str(DCTERMS.title))} {_lit('kg: den fælleskommunale rammearkitektur')}@da .",
-        f"{ds} {_nt(str(VOID.sparqlEndpoint))} {_nt(base + '/sparql')} .",
-        f"{ds} {_nt(str(VOID.dataDump))} {_nt(base + '/dump.nq.gz')} .",
-        f"{ds} {_nt(str(VOID.uriSpace))} {_lit(base + '/id/')} .",
-        f"{ds} {_nt(str(VOID.triples))} {_lit(str(triples), str(XSD.integer))} .",
-        f"{ds} {_nt(str(VOID.feature))} {_nt('http://www.w3.org/ns/formats/N-Quads')} .",
-        f"{ds} {_nt(str(DCTERMS.hasPart))} {_nt(base + '/catalog')} .",
-    ]
-    rows = store.select(render("catalog/void-classes", unpublished=_bookkeeping(base)))
-    examples_added = 0
-    for row in sorted(rows, key=lambda r: str(r["class"])):
-        cls = str(row["class"])
-        part = _nt(void_dataset(base) + "-class-" + hashlib.sha1(cls.encode()).hexdigest()[:12])
-        lines += [f"{ds} {_nt(str(VOID.classPartition))} {part} .",
-                  f"{part} {_nt(str(VOID['class']))} {_nt(cls)} .",
-                  f"{part} {_nt(str(VOID.entities))} {_lit(str(row['n']), str(XSD.integer))} ."]
-        example = str(row.get("example") or "")
-        if example.startswith(base + "/id/") and examples_added < 20:
-            lines.append(f"{ds} {_nt(str(VOID.exampleResource))} {_nt(example)} .")
-            examples_added += 1
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    store.replace_if_changed(void_graph(base), data, "kg void")
-
-
-_CACHE: dict[tuple[int, str], IndexInfo] = {}
-_LOCK = threading.Lock()
-
-
-def _cache_key(store: Store) -> tuple[int, str]:
-    return id(store), store.base_iri
-
-
-def index_info(store: Store) -> IndexInfo | None:
-    """The index as stored, or None when there is none."""
-    rows = store.select(render("catalog/index-info", index=iri(index_graph(store.base_iri))))
-    if not rows:
-        return None
-    row = rows[0]
-    return IndexInfo(int(str(row["total"])), store.version(), "")
-
-
-def ensure_index(store: Store) -> tuple[IndexInfo, str | None]:
-    """The index the pipeline built and the store's last load (requests never build it).
-
-    Raises :class:`CatalogError` (503) before the pipeline has built one.
-    """
-    current = store.version()
-    _, latest = fingerprint(store)
-    cached = _CACHE.get(_cache_key(store))
-    if cached is not None and cached.fingerprint == current:
-        return cached, latest
-    info = index_info(store)
-    if info is None:
-        raise CatalogError(503, "the catalogue is being prepared; try again shortly")
-    with _LOCK:
-        _CACHE[_cache_key(store)] = info
-    return info, latest
-
-
 # -- serialisation ----------------------------------------------------------------------------
 
 def _canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
     """Relabel blank nodes from their content, so a reload of the same data gives the same bytes.
 
-    A blank node's label is a hash of its outgoing triples (blank objects by their own
-    hashes, computed to a fixed depth) and of the triples pointing at it.  Enough for the
-    tree-shaped blank nodes of DCAT (contact points, periods, checksums); it is not the
-    full RDF canonicalisation algorithm.
+    A blank node's label is a hash of its outgoing triples (blank objects by their own hashes,
+    computed to a fixed depth) and of the triples pointing at it.  Enough for the tree-shaped blank
+    nodes of DCAT (contact points, periods, checksums); it is not the full RDF canonicalisation.
     """
     blanks = {t.subject for t in triples if isinstance(t.subject, ox.BlankNode)} | {
         t.object for t in triples if isinstance(t.object, ox.BlankNode)}
@@ -375,138 +242,414 @@ def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
     return ox.serialize(unique, format=fmt.rdf_format, prefixes=prefixes) or b""
 
 
-def _document(triples: list[ox.Triple], fmt: Format, last_modified: str | None) -> Document:
-    body = serialize(triples, fmt)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    return Document(body, fmt, etag, _http_date(last_modified))
+def _parse(data: bytes) -> list[ox.Triple]:
+    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
 
 
-def _construct(store: Store, items: list[str]) -> list[ox.Triple]:
-    """The page query, answered as N-Triples by the store and parsed by Oxigraph.
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
-    One store call, whose dataset and query text do not depend on how many graphs the store
-    holds, so a page costs about the same beside data/'s graphs as alone.
+
+# -- the build (a pipeline step) ------------------------------------------------------------------
+
+_TABLE = """CREATE TABLE IF NOT EXISTS catalogue_items (
+    iri TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE, sortkey TEXT NOT NULL)"""
+#: Publication keys: the header every page starts with, the page count, when the sources last changed.
+_HEADER, _PAGES, _MODIFIED = "catalogue:header", "catalogue:pages", "catalogue:modified"
+
+
+@dataclass(frozen=True)
+class Built:
+    """What :func:`publish_catalogue` did: items in the catalogue, documents and pages rewritten."""
+
+    items: int
+    documents: int
+    pages: int
+    full: bool
+
+
+def _items(store: Store) -> dict[str, str]:
+    """Every item of the catalogue with its sort key (its record's modification, else its own)."""
+    rows = store.select(render("catalog/items", unpublished=_unpublished(store.base_iri)))
+    return {str(r["item"]): _sort_key(str(r.get("recmod") or ""), str(r.get("dsmod") or "")) for r in rows}
+
+
+def _canonical_ntriples(lines: Iterable[str]) -> bytes:
+    """Sorted, de-duplicated N-Triples lines, blank nodes named from their content."""
+    text = "".join(sorted(set(lines)))
+    if "_:" in text:  # the same data, the same bytes: blank node labels from content
+        relabelled = _canonical_blank_nodes(_parse(text.encode("utf-8")))
+        named = ox.serialize(relabelled, format=ox.RdfFormat.N_TRIPLES)
+        text = "".join(sorted(set((named or b"").decode("utf-8").splitlines(keepends=True))))
+    return text.encode("utf-8")
+
+
+def _item_documents(store: Store, items: list[str]) -> dict[str, bytes]:
+    """Each item's document as canonical N-Triples, from one query per chunk of items.
+
+    The query answers rows of (item, s, p, o) as TSV, whose terms are already N-Triples terms, so
+    the document is put together from text without parsing it into objects and back.
+    """
+    found: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start:start + _CHUNK]
+        query = render("catalog/item-triples", items=" ".join(iri(i) for i in chunk),
+                       unpublished=_unpublished(store.base_iri))
+        data = store.execute(query, max_rows=None).serialize("text/tab-separated-values").decode("utf-8")
+        for line in data.split("\n")[1:]:
+            if line:
+                item, s, p, o = line.split("\t", 3)
+                found[item[1:-1]].append(f"{s} {p} {_nt_term(o)} .\n")
+    return {item: _canonical_ntriples(found.get(item, [])) for item in items}
+
+
+def _nt_term(term: str) -> str:
+    """A TSV result term as N-Triples: TSV may write numbers and booleans in Turtle's short form."""
+    if term[0] in '<"_':
+        return term
+    if term in ("true", "false"):
+        return f'"{term}"^^<{XSD.boolean}>'
+    kind = XSD.double if "e" in term or "E" in term else XSD.decimal if "." in term else XSD.integer
+    return f'"{term}"^^<{kind}>'
+
+
+def _header(store: Store) -> bytes:
+    """What every page starts with: the catalogues' own description (``catalog/header.rq``)."""
+    data = store.execute(render("catalog/header", unpublished=_unpublished(store.base_iri)),
+                         max_rows=None).serialize("application/n-triples")
+    return _canonical_ntriples(data.decode("utf-8").splitlines(keepends=True))
+
+
+@dataclass
+class _Places:
+    """The positions of the items after a change, and what the change did to them."""
+
+    positions: dict[str, int]
+    added: set[str]
+    freed: set[int]  # positions of items that are gone
+
+
+def _place(db: sqlite3.Connection, found: dict[str, str]) -> _Places:
+    """Keep each known item's position and give new items the next ones (by sort key, then IRI).
+
+    Positions never move, so a change rewrites the page of what changed and not every page after
+    it; a removed item leaves a gap on its page.
+    """
+    rows = db.execute("SELECT iri, position, sortkey FROM catalogue_items")
+    known = {row[0]: (row[1], row[2]) for row in rows}
+    gone = set(known) - set(found)
+    freed = {known[g][0] for g in gone}
+    db.executemany("DELETE FROM catalogue_items WHERE iri = ?", [(g,) for g in gone])
+    added = sorted(set(found) - set(known), key=lambda i: (found[i], i))
+    nxt = max((pos for pos, _ in known.values()), default=0) + 1
+    positions = {i: known[i][0] for i in found if i in known}
+    for item in added:
+        positions[item] = nxt
+        nxt += 1
+    db.executemany("INSERT OR REPLACE INTO catalogue_items VALUES (?, ?, ?)",
+                   [(i, positions[i], found[i]) for i in found if i not in known or known[i][1] != found[i]])
+    return _Places(positions, set(added), freed)
+
+
+def publish_catalogue(store: Store, publication: Publication, touched: set[str] | None) -> Built:
+    """Bring the stored catalogue up to date with a change (a step of :mod:`kg.derive`).
+
+    ``touched``: the IRIs the change touched in what the catalogue reads (None: everything).  Only
+    the items whose documents can show one of them are described again, and only their pages, the
+    first page (the totals) and the last (new items) are written again.  Everything happens in one
+    transaction of the publication: a harvester sees the old catalogue or the new one.
+    """
+    found = _items(store)
+    header = _header(store)
+    modified = latest_load(store)
+    with publication.writing() as batch:
+        db = batch.db
+        db.execute(_TABLE)
+        previous_last = int(_value(db, _PAGES) or 0)
+        stored_header = _stored(db, _HEADER)
+        places = _place(db, found)
+        full = (touched is None or previous_last == 0 or stored_header != header
+                or len(touched) > FULL_SHARE * max(len(found), 1))
+        changed = set(found) if full else places.added | _affected(store, touched or set(), set(found))
+        documents = _item_documents(store, sorted(changed))
+        for item, body in documents.items():
+            batch.put("item:" + item, body, FORMATS["nt"].media_type, _etag(body), found.get(item) or None)
+        gone = [row[0] for row in db.execute("SELECT key FROM documents WHERE key LIKE 'item:%'")
+                if row[0][5:] not in found] if full or places.freed else []
+        for key in gone:
+            batch.delete(key)
+        batch.put(_HEADER, header, FORMATS["nt"].media_type, _etag(header), None)
+
+        last = max(1, _page_of(max(places.positions.values(), default=0)))
+        pages = set(range(1, last + 1)) if full else (
+            {_page_of(places.positions[i]) for i in changed} | {_page_of(p) for p in places.freed}
+            | {1, last, previous_last})
+        for n in range(last + 1, previous_last + 1):  # the catalogue shrank: pages past its end go
+            batch.delete_prefix(f"page:{n}:")
+        pages = {n for n in pages if 1 <= n <= last}
+        members = _page_members(places.positions)
+        for n in sorted(pages):
+            _store_page(batch, n, [header, *(_stored(db, "item:" + i) for i in members.get(n, []))],
+                        last, len(places.positions), modified)
+        batch.set_value(_PAGES, last)
+        batch.set_value(_MODIFIED, modified)
+    return Built(len(found), len(documents), len(pages), full)
+
+
+def _page_of(position: int) -> int:
+    return max(1, math.ceil(position / DEFAULT_PER_PAGE))
+
+
+def _page_members(positions: dict[str, int]) -> dict[int, list[str]]:
+    """The items of every stored page, in position order."""
+    pages: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for item, pos in positions.items():
+        pages[_page_of(pos)].append((pos, item))
+    return {n: [i for _, i in sorted(members)] for n, members in pages.items()}
+
+
+def _affected(store: Store, touched: set[str], items: set[str]) -> set[str]:
+    """The items whose documents can show one of the touched IRIs (``catalog/affected-items.rq``)."""
+    ordered = sorted(touched)
+    found: set[str] = set()
+    for start in range(0, len(ordered), _CHUNK):
+        block = " ".join(iri(i) for i in ordered[start:start + _CHUNK])
+        found |= {str(r["item"]) for r in store.select(render("catalog/affected-items", resources=block))}
+    return found & items
+
+
+def _value(db: sqlite3.Connection, key: str) -> object:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", ("v:" + key,)).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def _stored(db: sqlite3.Connection, key: str) -> bytes:
+    row = db.execute("SELECT body FROM documents WHERE key = ?", (key,)).fetchone()
+    return bytes(row[0]) if row else b""
+
+
+def _hydra(n: int, last: int, total: int, collection: str, per_page: int = DEFAULT_PER_PAGE,
+           since: str | None = None) -> bytes:
+    """A page's Hydra description as N-Triples: the collection, its view (this page, named by the
+    page's own URL) and the links to the other pages.
+
+    ``hydra:totalItems`` and ``hydra:last`` are on the first page only: they change with every new
+    item, and on every page they would make every page change with it.  Both the Hydra Core terms
+    (``next``, ``first``) and the older ones piveau-style harvesters read (``nextPage``) are given.
+    """
+    def url(k: int) -> str:
+        params = [("page", str(k))]
+        if per_page != DEFAULT_PER_PAGE:
+            params.append(("per_page", str(per_page)))
+        if since:
+            params.append(("modified_since", since))
+        return f"<{collection}?{urlencode(params)}>"
+
+    h, integer, node, coll = str(HYDRA), f"<{XSD.integer}>", url(n), f"<{collection}>"
+    lines = [f"{coll} <{RDF.type}> <{h}Collection>", f"{coll} <{h}view> {node}",
+             f"{node} <{RDF.type}> <{h}PartialCollectionView>", f"{node} <{RDF.type}> <{h}PagedCollection>",
+             f'{node} <{h}itemsPerPage> "{per_page}"^^{integer}',
+             f"{node} <{h}first> {url(1)}", f"{node} <{h}firstPage> {url(1)}"]
+    if n == 1:
+        lines += [f'{coll} <{h}totalItems> "{total}"^^{integer}',
+                  f'{node} <{h}totalItems> "{total}"^^{integer}',
+                  f"{node} <{h}last> {url(last)}", f"{node} <{h}lastPage> {url(last)}"]
+    if n < last:
+        lines += [f"{node} <{h}next> {url(n + 1)}", f"{node} <{h}nextPage> {url(n + 1)}"]
+    if n > 1:
+        lines += [f"{node} <{h}previous> {url(n - 1)}", f"{node} <{h}previousPage> {url(n - 1)}"]
+    return "".join(line + " .\n" for line in lines).encode("utf-8")
+
+
+def _store_page(batch: Batch, n: int, parts: list[bytes], last: int, total: int,
+                modified: str | None) -> None:
+    """Page ``n`` of the default size, in every format."""
+    triples = _parse(b"".join(parts) + _hydra(n, last, total, HERE))
+    for fmt in FORMATS.values():
+        body = serialize(triples, fmt)
+        batch.put(f"page:{n}:{fmt.extension}", body, fmt.media_type, _etag(body), modified)
+
+
+
+# -- VoID --------------------------------------------------------------------------------------
+
+def _nt(term: str) -> str:
+    return f"<{term}>"
+
+
+def _lit(value: str, datatype: str | None = None) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
+
+
+def publish_void(store: Store, publication: Publication) -> None:
+    """The VoID description of the whole dataset: into its graph, and for ``/.well-known/void`` into the
+    publication.
+
+    ``void:triples`` and the class partitions count what kg publishes (the sources, the links between
+    them, the inferences), not its bookkeeping (PROV, validation, quality, VoID itself): the same data
+    gives the same description however it got into the store.  The endpoint and the dump are named by
+    kg's base IRI, its public address.
     """
     base = store.base_iri
-    # An empty VALUES (a page of an empty catalogue) made Virtuoso's cost estimator refuse the query
-    # ("estimated execution time 29462 (sec)"); one IRI that names nothing gives the same answer.
-    query = render("catalog/page", items=" ".join(iri(i) for i in items) or iri("urn:x-kg:no-item"),
-                   index=iri(index_graph(base)), unpublished=_unpublished(base))
-    # The store's whole dataset (no graph list): the query keeps to the published graphs itself.
-    result = store.execute(query)
-    data = result.serialize("application/n-triples")
-    return [t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]  # type: ignore[misc]
+    ds = _nt(void_dataset(base))
+    own = set(_bookkeeping_graphs(base))
+    triples = sum(g.triples for g in store.graphs() if g.name not in own)
+    lines = [
+        f"{ds} {_nt(str(RDF.type))} {_nt(str(VOID.Dataset))} .",
+        f"{ds} {_nt(str(DCTERMS.title))} {_lit('kg: den fælleskommunale rammearkitektur')}@da .",
+        f"{ds} {_nt(str(VOID.sparqlEndpoint))} {_nt(base + '/sparql')} .",
+        f"{ds} {_nt(str(VOID.dataDump))} {_nt(base + '/dump.nq.gz')} .",
+        f"{ds} {_nt(str(VOID.uriSpace))} {_lit(base + '/id/')} .",
+        f"{ds} {_nt(str(VOID.triples))} {_lit(str(triples), str(XSD.integer))} .",
+        f"{ds} {_nt(str(VOID.feature))} {_nt('http://www.w3.org/ns/formats/N-Quads')} .",
+        f"{ds} {_nt(str(DCTERMS.hasPart))} {_nt(base + '/catalog')} .",
+    ]
+    rows = store.select(render("catalog/void-classes", unpublished=_bookkeeping(base)))
+    examples_added = 0
+    for row in sorted(rows, key=lambda r: str(r["class"])):
+        cls = str(row["class"])
+        part = _nt(void_dataset(base) + "-class-" + hashlib.sha1(cls.encode()).hexdigest()[:12])
+        lines += [f"{ds} {_nt(str(VOID.classPartition))} {part} .",
+                  f"{part} {_nt(str(VOID['class']))} {_nt(cls)} .",
+                  f"{part} {_nt(str(VOID.entities))} {_lit(str(row['n']), str(XSD.integer))} ."]
+        example = str(row.get("example") or "")
+        if example.startswith(base + "/id/") and examples_added < 20:
+            lines.append(f"{ds} {_nt(str(VOID.exampleResource))} {_nt(example)} .")
+            examples_added += 1
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    store.replace_if_changed(void_graph(base), data, "kg void")
+    latest = latest_load(store)
+    if latest:  # when the sources last changed: in the served document, not in the stored graph
+        lines.append(f"{ds} {_nt(str(DCTERMS.modified))} {_lit(latest, str(XSD.dateTime))} .")
+    served = _parse(("\n".join(lines) + "\n").encode("utf-8"))
+    with publication.writing() as batch:
+        for fmt in FORMATS.values():
+            body = serialize(served, fmt)
+            batch.put(f"void:{fmt.extension}", body, fmt.media_type, _etag(body), latest)
 
 
-# -- pages ------------------------------------------------------------------------------------
+# -- serving (requests) -----------------------------------------------------------------------------
 
-def _items_at(store: Store, positions: range) -> list[tuple[int, str, str]]:
-    if not positions:
-        return []
-    index = index_graph(store.base_iri)
-    values = " ".join(f"({iri(_position(index, n))} {n})" for n in positions)
-    rows = store.select(render("catalog/positions", positions=values, index=iri(index)))
-    return sorted((int(str(r["n"])), str(r["item"]), str(r["key"])) for r in rows)
+#: A collection address that can stand in a served document as it is, in every format: a plain
+#: http(s) URL of letters, digits and ``._~-/`` (nothing to escape in N-Triples, Turtle, RDF/XML or
+#: JSON-LD).  Any other request address (odd Host headers) falls back to kg's base.
+_ROOT = re.compile(r"https?://(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~\-/]*)?")
 
 
-def first_position_since(store: Store, total: int, since_key: str) -> int:
-    """The first index position whose sort key is at or after ``since_key`` (total+1 if none).
-
-    Binary search with one point query per step: about 17 lookups for 100k items.
-    """
-    low, high = 1, total + 1
-    while low < high:
-        mid = (low + high) // 2
-        rows = _items_at(store, range(mid, mid + 1))
-        key = rows[0][2] if rows else ""
-        if key >= since_key:
-            high = mid
-        else:
-            low = mid + 1
-    return low
+def safe_root(candidate: str, fallback: str) -> str:
+    """The address to name the collection by: the request's own when it is a plain URL, else the fallback."""
+    return candidate if _ROOT.fullmatch(candidate) else fallback
 
 
-def plan_page(store: Store, page: int, per_page: int, modified_since: str | None
-              ) -> tuple[Paging, list[str], str | None]:
-    """Which items a page holds; raises :class:`CatalogError` for a request out of bounds."""
+def _served(stored: bytes, here: str) -> bytes:
+    return stored.replace(HERE.encode("ascii"), here.encode("ascii"))
+
+
+def _document(body: bytes, fmt: Format, modified: str | None) -> Document:
+    return Document(body, fmt, _etag(body), _http_date(modified))
+
+
+def _unavailable() -> CatalogError:
+    return CatalogError(503, "the catalogue is being prepared; try again shortly")
+
+
+def check_request(page_number: int, per_page: int, modified_since: str | None) -> str | None:
+    """Raise :class:`CatalogError` (400) for parameters no page can answer; the ``modified_since`` key."""
     if per_page < 1 or per_page > MAX_PER_PAGE:
         raise CatalogError(400, f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
-    if page < 1:
-        raise CatalogError(400, f"page must be 1 or more, got {page}")
-    since_key = None
-    if modified_since is not None:
-        try:
-            since_key = parse_instant(modified_since)
-        except ValueError:
-            raise CatalogError(400, f"modified_since must be an ISO 8601 date or date-time "
-                                    f"(2024-01-31 or 2024-01-31T12:00:00Z), got {modified_since!r}") from None
-    info, latest = ensure_index(store)
-    start = first_position_since(store, info.total, since_key) if since_key else 1
-    total = info.total - start + 1
-    last = max(1, math.ceil(total / per_page))
-    if page > last:
-        raise CatalogError(404, f"page {page} does not exist: the catalogue has {total} item(s) "
-                                f"in {last} page(s) of {per_page}")
-    first = start + (page - 1) * per_page
-    rows = _items_at(store, range(first, min(first + per_page, info.total + 1)))
-    return Paging(page, per_page, total, last), [item for _, item, _ in rows], latest
-
-
-def _hydra(page_url: Callable[[int], str], paging: Paging) -> list[ox.Triple]:
-    node = ox.NamedNode(page_url(paging.page))
-
-    def link(p: str, n: int) -> ox.Triple:
-        return ox.Triple(node, ox.NamedNode(str(HYDRA[p])), ox.NamedNode(page_url(n)))
-
-    integer = ox.NamedNode(str(XSD.integer))
-    out = [
-        ox.Triple(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PartialCollectionView))),
-        ox.Triple(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PagedCollection))),
-        ox.Triple(node, ox.NamedNode(str(HYDRA.totalItems)), ox.Literal(str(paging.total), datatype=integer)),
-        ox.Triple(node, ox.NamedNode(str(HYDRA.itemsPerPage)), ox.Literal(str(paging.per_page),
-                                                                          datatype=integer)),
-        link("first", 1), link("last", paging.last), link("firstPage", 1), link("lastPage", paging.last),
-    ]
-    if paging.page < paging.last:
-        out += [link("next", paging.page + 1), link("nextPage", paging.page + 1)]
-    if paging.page > 1:
-        out += [link("previous", paging.page - 1), link("previousPage", paging.page - 1)]
-    return out
-
-
-def catalog_page(store: Store, fmt: Format, page_url: Callable[[int], str], page: int = 1,
-                 per_page: int = DEFAULT_PER_PAGE, modified_since: str | None = None) -> Document:
-    """One page of the catalogue, serialised; ``page_url(n)`` is the IRI of page n for Hydra links."""
-    paging, items, latest = plan_page(store, page, per_page, modified_since)
-    triples = _construct(store, items) + _hydra(page_url, paging)
-    return _document(triples, fmt, latest)
-
-
-def item_document(store: Store, item: str, fmt: Format) -> Document | None:
-    """One dataset's (or data service's) own document: the same description a page gives it."""
-    _, latest = fingerprint(store)
-    query = render("catalog/is-item", item=iri(item))
-    if not store.ask(query):
+    if page_number < 1:
+        raise CatalogError(400, f"page must be 1 or more, got {page_number}")
+    if modified_since is None:
         return None
-    ensure_index(store)
-    return _document(_construct(store, [item]), fmt, latest)
+    try:
+        return parse_instant(modified_since)
+    except ValueError:
+        raise CatalogError(400, f"modified_since must be an ISO 8601 date or date-time "
+                                f"(2024-01-31 or 2024-01-31T12:00:00Z), got {modified_since!r}") from None
 
 
-def void_document(store: Store, fmt: Format) -> Document:
-    """The VoID description (``/.well-known/void``)."""
-    _, latest = ensure_index(store)
-    result = store.execute(render("catalog/void", graph=iri(void_graph(store.base_iri))))
-    triples = list(ox.parse(result.serialize("application/n-triples"), format=ox.RdfFormat.N_TRIPLES))
-    if latest:  # when the sources last changed (kept out of the stored graph, which depends on content only)
-        triples.append(ox.Triple(ox.NamedNode(void_dataset(store.base_iri)),
-                                 ox.NamedNode(str(DCTERMS.modified)),
-                                 ox.Literal(latest, datatype=ox.NamedNode(str(XSD.dateTime)))))
-    return _document(triples, fmt, latest)  # type: ignore[arg-type]
+def plan(publication: Publication, page_number: int, per_page: int = DEFAULT_PER_PAGE,
+         modified_since: str | None = None) -> tuple[Paging, list[str]]:
+    """Which items a page holds; raises :class:`CatalogError` for a request out of bounds."""
+    since_key = check_request(page_number, per_page, modified_since)
+    try:
+        with publication.connection() as db:
+            if _value(db, _PAGES) is None:
+                raise _unavailable()
+            if since_key is None and per_page == DEFAULT_PER_PAGE:
+                # stored pages: positions (n-1)*100+1 .. n*100, gaps included
+                last = int(_value(db, _PAGES) or 1)
+                total = int(db.execute("SELECT count(*) FROM catalogue_items").fetchone()[0])
+                items = [r[0] for r in db.execute(
+                    "SELECT iri FROM catalogue_items WHERE position > ? AND position <= ? ORDER BY position",
+                    ((page_number - 1) * per_page, page_number * per_page))]
+            else:
+                where, args = ("WHERE sortkey >= ?", [since_key]) if since_key else ("", [])
+                total = int(db.execute(f"SELECT count(*) FROM catalogue_items {where}", args).fetchone()[0])
+                last = max(1, math.ceil(total / per_page))
+                items = [r[0] for r in db.execute(
+                    f"SELECT iri FROM catalogue_items {where} ORDER BY position LIMIT ? OFFSET ?",
+                    [*args, per_page, (page_number - 1) * per_page])]
+    except (sqlite3.OperationalError, FileNotFoundError):  # nothing published yet
+        raise _unavailable() from None
+    if page_number > last:
+        raise CatalogError(404, f"page {page_number} does not exist: the catalogue has {total} item(s) "
+                                f"in {last} page(s) of {per_page}")
+    return Paging(page_number, per_page, total, last), items
 
+
+def page(publication: Publication, fmt: Format, here: str, page_number: int = 1,
+         per_page: int = DEFAULT_PER_PAGE, modified_since: str | None = None) -> Document:
+    """One page: stored bytes for the default size, else put together from the stored item documents.
+
+    ``here`` is the collection's address as the client reached it (it passed :func:`safe_root`);
+    pages name themselves and their neighbours by it.  No store query either way.
+    """
+    paging, items = plan(publication, page_number, per_page, modified_since)
+    if modified_since is None and per_page == DEFAULT_PER_PAGE:
+        stored = publication.get(f"page:{page_number}:{fmt.extension}")
+        if stored is None:
+            raise _unavailable()
+        return _document(_served(stored.body, here), fmt, stored.modified)
+    with publication.connection() as db:
+        parts = [_stored(db, _HEADER), *(_stored(db, "item:" + i) for i in items)]
+        modified = _value(db, _MODIFIED)
+    parts.append(_hydra(paging.page, paging.last, paging.total, here, per_page, modified_since))
+    return _document(serialize(_parse(b"".join(parts)), fmt), fmt, str(modified) if modified else None)
+
+
+def item_document(publication: Publication, item: str, fmt: Format) -> Document | None:
+    """One dataset's (or data service's) own document: the description its page gives it."""
+    stored = publication.get("item:" + item)
+    if stored is None:
+        return None
+    body = stored.body if fmt.extension == "nt" else serialize(_parse(stored.body), fmt)
+    return _document(body, fmt, stored.modified)
+
+
+def void_document(publication: Publication, fmt: Format) -> Document:
+    """The VoID description (``/.well-known/void``), as the pipeline stored it."""
+    stored = publication.get(f"void:{fmt.extension}")
+    if stored is None:
+        raise CatalogError(503, "the VoID description is being prepared; try again shortly")
+    return _document(stored.body, fmt, stored.modified)
+
+
+def catalogue_items(publication: Publication) -> list[str]:
+    """Every item in catalogue order (for benchmarks and tests)."""
+    try:
+        with publication.connection() as db:
+            return [r[0] for r in db.execute("SELECT iri FROM catalogue_items ORDER BY position")]
+    except (sqlite3.OperationalError, FileNotFoundError):
+        return []
+
+
+# -- the dump --------------------------------------------------------------------------------------
 
 def write_dump(store: Store, output: IO[bytes]) -> int:
     """Every live graph as gzipped N-Quads (``/dump.nq.gz``); returns the quad count."""
-    with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as zipped:
+    with gzip.GzipFile(fileobj=output, mode="wb", mtime=0, compresslevel=5) as zipped:
         return store.dump(zipped, "nquads")  # type: ignore[arg-type]
 
 
@@ -531,9 +674,8 @@ def publish_dump(store: Store, publication: Publication, settings: Settings) -> 
             digest.update(chunk)
     path = folder / f"kg-dump-{digest.hexdigest()[:20]}.nq.gz"
     partial.replace(path)
-    _, latest = fingerprint(store)
     publication.set_value("dump", {"path": str(path.resolve()), "etag": path.stem, "quads": quads,
-                                   "modified": latest})
+                                   "modified": latest_load(store)})
     for old in folder.glob("kg-dump-*.nq.gz"):
         if old != path:
             old.unlink(missing_ok=True)  # a download in progress keeps reading its open file
@@ -549,20 +691,9 @@ def published_dump(publication: Publication) -> tuple[Path, str] | None:
     return (path, str(value["etag"])) if path.is_file() else None
 
 
-def iter_pages(store: Store, fmt: Format, page_url: Callable[[int], str],
-               per_page: int = DEFAULT_PER_PAGE) -> Iterator[Document]:
-    """Every page in order (for benchmarks and exports)."""
-    first = catalog_page(store, fmt, page_url, 1, per_page)
-    yield first
-    info, _ = ensure_index(store)
-    for n in range(2, max(1, math.ceil(info.total / per_page)) + 1):
-        yield catalog_page(store, fmt, page_url, n, per_page)
-
-
 __all__ = [
-    "DEFAULT_PER_PAGE", "FORMATS", "MAX_PER_PAGE", "MEDIA_TYPES", "CatalogError", "Document", "Format",
-    "IndexInfo", "Paging", "catalog_page", "ensure_index", "fingerprint", "index_graph",
-    "item_document", "iter_pages", "parse_instant", "publish_dump", "published_dump", "refresh_index",
-    "serialize", "void_document",
-    "void_graph", "write_dump",
+    "DEFAULT_PER_PAGE", "FORMATS", "MAX_PER_PAGE", "MEDIA_TYPES", "Built", "CatalogError", "Document",
+    "Format", "Paging", "catalogue_items", "check_request", "item_document", "page", "parse_instant", "plan",
+    "publish_catalogue", "publish_dump", "publish_void", "published_dump", "safe_root", "serialize",
+    "void_document", "void_graph", "write_dump",
 ]

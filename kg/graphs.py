@@ -17,7 +17,7 @@ from kg.iris import Minter
 Kind = Literal["asserted", "derived", "meta"]
 
 #: Derived graphs by step name, each written only by its step of the pipeline (:mod:`kg.derive`).
-DERIVED = ("links", "inferred", "validation", "quality", "void", "catalog-index")
+DERIVED = ("links", "inferred", "validation", "quality", "void")
 #: Derived graphs the reasoner reads beside the asserted ones: links between sources are data too.
 REASONER_INPUTS = ("links",)
 

@@ -122,10 +122,6 @@ class Minter:
     def validation_graph(self) -> str:
         return f"{self.base}/graph/validation"
 
-    def catalog_index_graph(self) -> str:
-        """The derived graph numbering the catalogue's items for paging (built at load time)."""
-        return f"{self.base}/graph/catalog-index"
-
     def void_graph(self) -> str:
         return f"{self.base}/graph/void"
 

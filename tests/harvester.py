@@ -50,9 +50,9 @@ class Harvest:
 
 
 def flask_fetch(client) -> Fetch:  # type: ignore[no-untyped-def]
-    """A fetch over a Flask test client."""
+    """A fetch over a Flask test client (following redirects, as CKAN's requests does)."""
     def fetch(method: str, url: str) -> Reply:
-        response = client.open(url, method=method)
+        response = client.open(url, method=method, follow_redirects=True)
         return Reply(response.status_code, response.headers.get("Content-Type", ""), response.get_data())
     return fetch
 

@@ -18,6 +18,7 @@ import kg.validate  # noqa: F401 - pyshacl without the quadratic text report
 from kg import catalog
 from kg.config import Settings
 from kg.store import Store
+from kg.write import publication_for
 from tests.reference import reference_path
 
 #: Recommended properties kg's catalogue leaves out, and why (the warning is real, the fact unknown).
@@ -53,8 +54,8 @@ DK_DEFECT_PATHS = {
 
 @pytest.fixture(scope="module")
 def served_catalogue(loaded_store: Store, settings: Settings) -> Graph:
-    doc = catalog.catalog_page(loaded_store, catalog.FORMATS["nt"],
-                               lambda n: f"{settings.base_iri}/catalog?page={n}", 1, 100)
+    doc = catalog.page(publication_for(loaded_store, settings), catalog.FORMATS["nt"],
+                       f"{settings.base_iri}/catalog")
     graph = Graph().parse(data=doc.body, format="nt")
     assert len(list(graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))) >= 6
     return graph

@@ -1,21 +1,25 @@
 """The catalogue for harvesters: ``/catalog`` (paged, negotiated), item documents, VoID, dumps.
 
-Everything RDF is built and serialised by :mod:`kg.catalog`, which hands back bytes;
-this blueprint only does HTTP: content negotiation, query parameters, conditional
-requests (strong ETag from the bytes, Last-Modified from the last load) and errors as
-one clear line.  Hydra page links are built from the URL the client used, so a
-harvester can follow them whatever host name it reached kg by.
+Everything here is stored bytes the derivation pipeline wrote (:mod:`kg.catalog`); this
+blueprint only does HTTP: content negotiation, query parameters, the canonical page
+address, conditional and range requests (strong ETag from the bytes), and errors as one
+clear line.  No request reads the store.
+
+A page names itself by the address it was fetched from, and the collection links to it
+with ``hydra:view``, because Hydra clients (Comunica) follow ``hydra:next`` only from the
+node named by the URL they requested.  A request for the collection itself, or with its
+parameters in another order, is redirected (303) to the page's canonical address.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
 from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
-from webapp.context import get_publication, get_settings, get_store
+from webapp.context import get_publication, get_settings
 from webapp.params import page_number, whole_number
 
 bp = Blueprint("catalog", __name__)
@@ -38,47 +42,49 @@ def _negotiate(allow_html: bool = False) -> Format | None:
 
 
 def _respond(doc: Document, vary: bool = True) -> Response:
-    """The document, or 304 when the client's copy is current."""
-    headers = {"ETag": doc.etag, "Content-Type": doc.content_type, "Cache-Control": "no-cache"}
+    """The document as a file server gives it: ETag, Last-Modified, 304, HEAD and byte ranges."""
+    response = Response(doc.body, status=200, content_type=doc.content_type)
+    response.set_etag(doc.etag.strip('"'))
+    response.headers["Cache-Control"] = "no-cache"
     if vary:
-        headers["Vary"] = "Accept"
+        response.vary.add("Accept")
     if doc.last_modified is not None:
-        headers["Last-Modified"] = doc.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    inm = request.headers.get("If-None-Match")
-    if inm is not None:
-        tags = {t.strip() for t in inm.split(",")}
-        if doc.etag in tags or "*" in tags:
-            return Response(status=304, headers={k: v for k, v in headers.items() if k != "Content-Type"})
-    elif doc.last_modified is not None and request.if_modified_since is not None \
-            and doc.last_modified.replace(microsecond=0) <= request.if_modified_since:
-        return Response(status=304, headers={k: v for k, v in headers.items() if k != "Content-Type"})
-    return Response(doc.body, status=200, headers=headers)
+        response.last_modified = doc.last_modified
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(doc.body))
 
 
-def _page_url_factory(per_page: int, modified_since: str | None):  # type: ignore[no-untyped-def]
-    """IRIs of the other pages: same path and parameters, on the host the client used."""
-    root = request.host_url.rstrip("/") + request.path
+def _here(path: str) -> str:
+    """An address on the host the client used, when it is a plain one (else kg's base)."""
+    base = get_settings().base_iri.rstrip("/")
+    return catalog.safe_root(request.host_url.rstrip("/") + request.script_root + path,
+                             base + path)
 
-    def page_url(n: int) -> str:
-        params: list[tuple[str, str]] = [("page", str(n))]
-        if per_page != catalog.DEFAULT_PER_PAGE:
-            params.append(("per_page", str(per_page)))
-        if modified_since is not None:
-            params.append(("modified_since", modified_since))
-        return root + "?" + urlencode(params)
 
-    return page_url
+def _canonical_query(page: int, per_page: int, since: str | None) -> str:
+    params = [("page", str(page))]
+    if per_page != catalog.DEFAULT_PER_PAGE:
+        params.append(("per_page", str(per_page)))
+    if since is not None:
+        params.append(("modified_since", since))
+    return urlencode(params)
 
 
 def _catalog(fmt: Format | None) -> Response | str:
     page = page_number()
     per_page = whole_number("per_page", catalog.DEFAULT_PER_PAGE, high=catalog.MAX_PER_PAGE)
     since = request.args.get("modified_since")
-    store = get_store()
     if fmt is None:
         return _catalog_html(page, per_page, since)
     try:
-        doc = catalog.catalog_page(store, fmt, _page_url_factory(per_page, since), page, per_page, since)
+        catalog.check_request(page, per_page, since)
+    except CatalogError as exc:
+        abort(exc.status, description=str(exc))
+    canonical = _canonical_query(page, per_page, since)
+    if request.query_string.decode("ascii", "replace") != canonical:
+        # the page's own address names it (and its links): send the client there
+        return redirect(f"{request.script_root}{request.path}?{canonical}", code=303)
+    try:
+        doc = catalog.page(get_publication(), fmt, _here(request.path), page, per_page, since)
     except CatalogError as exc:
         abort(exc.status, description=str(exc))
     return _respond(doc)
@@ -86,13 +92,12 @@ def _catalog(fmt: Format | None) -> Response | str:
 
 def _catalog_html(page: int, per_page: int, since: str | None) -> str:
     """A small HTML view of a page, pointing to its RDF alternates."""
-    store = get_store()
     try:
-        paging, items, _ = catalog.plan_page(store, page, per_page, since)
+        paging, items = catalog.plan(get_publication(), page, per_page, since)
     except CatalogError as exc:
         abort(exc.status, description=str(exc))
-    query = request.query_string.decode("ascii", "replace")
-    alternates = {f.extension: f"{request.script_root}/catalog.{f.extension}" + (f"?{query}" if query else "")
+    query = _canonical_query(page, per_page, since)
+    alternates = {f.extension: f"{request.script_root}/catalog.{f.extension}?{query}"
                   for f in FORMATS.values()}
     return render_template("catalog.html", paging=paging, items=items, alternates=alternates,
                            formats=FORMATS, settings=get_settings())
@@ -109,13 +114,13 @@ def catalog_file(ext: str) -> Response | str:
     """The catalogue in the format its extension names."""
     response = _catalog(FORMATS[ext])
     if isinstance(response, Response):
-        response.headers.pop("Vary", None)
+        response.vary.discard("Accept")
     return response
 
 
 def _item(kind: str, slug: str, ext: str) -> Response:
     iri = f"{get_settings().base_iri}/id/{kind}/{slug}"
-    doc = catalog.item_document(get_store(), iri, FORMATS[ext])
+    doc = catalog.item_document(get_publication(), iri, FORMATS[ext])
     if doc is None:
         abort(404, description=f"no {kind} {iri} in the catalogue")
     return _respond(doc, vary=False)
@@ -137,7 +142,11 @@ def service_document(slug: str, ext: str) -> Response:
 def void() -> Response:
     """The VoID description: SPARQL endpoint, dump, size, class partitions, example resources."""
     fmt = _negotiate() or FORMATS["ttl"]
-    return _respond(catalog.void_document(get_store(), fmt))
+    try:
+        doc = catalog.void_document(get_publication(), fmt)
+    except CatalogError as exc:
+        abort(exc.status, description=str(exc))
+    return _respond(doc)
 
 
 @bp.get("/dump.nq.gz")

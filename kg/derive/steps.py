@@ -79,15 +79,27 @@ def run_quality(ctx: Context) -> Outcome:
         results = refresh_targets(ctx.store, ctx.settings, targets)
     if results is None:
         results = quality.run(ctx.store, ctx.settings, validate=False)
-    return Outcome(f"quality measured for {len(results)} datasets", _derived(ctx, "quality"))
+        return Outcome(f"quality measured for {len(results)} datasets", _derived(ctx, "quality"))
+    # measured again only for these datasets: what the catalogue shows of them is all that changed
+    return Outcome(f"quality measured again for {len(results)} datasets",
+                   Change.of([quality.quality_graph(ctx.store.base_iri)], set(results)))
 
 
 def run_catalog(ctx: Context) -> Outcome:
-    from kg.catalog import refresh_index
+    """The catalogue harvesters page through, and the VoID description: stored bytes, made again
+    only for the items the change can show on."""
+    from kg.catalog import publish_catalogue, publish_void
 
-    info = refresh_index(ctx.store)
-    return Outcome(f"catalogue index: {info.total} items",
-                   _derived(ctx, "catalog-index").merge(_derived(ctx, "void")))
+    touched = resources(ctx, ("asserted", "links"))
+    quality_graph = graphs.derived_graph(ctx.settings.base_iri, "quality")
+    if touched is not None and quality_graph in ctx.change.graphs:
+        measured = ctx.change.graphs[quality_graph]
+        touched = None if measured is None else touched | measured
+    built = publish_catalogue(ctx.store, ctx.publication, touched)
+    publish_void(ctx.store, ctx.publication)
+    how = "in full" if built.full else f"{built.documents} item documents again"
+    return Outcome(f"catalogue: {built.items} items, {built.pages} pages written ({how})",
+                   _derived(ctx, "void"))
 
 
 def run_search(ctx: Context) -> Outcome:

@@ -30,6 +30,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from kg import graphs
 from kg.config import Settings
 from kg.ingest import Prepared
 from kg.ingest.conceptlist import ConceptListResult, load_errors, read_conceptlist, scheme_slug
@@ -296,11 +297,10 @@ def _new_replacements(previous: Previous, replaced_by: dict[str, set[str]]) -> b
 # -- what the store says about the scheme ----------------------------------------------------------
 
 def _source_graphs(store: object) -> dict[str, str]:
-    """Graph → source of every graph loaded from a document: not the graphs kg derives (inferred,
-    validation, quality, catalogue index, VoID), whose PROV names the kg step that made them."""
-    minter = Minter(store.base_iri)  # type: ignore[attr-defined]
-    derived = {minter.meta_graph(), minter.inferred_graph(), minter.quality_graph(),
-               minter.validation_graph(), minter.catalog_index_graph(), minter.void_graph()}
+    """Graph → source of every graph loaded from a document: not kg's own graphs (the derived ones
+    and the meta graph), whose PROV names the kg step that made them."""
+    base = store.base_iri  # type: ignore[attr-defined]
+    derived = graphs.derived_graphs(base) | {Minter(base).meta_graph()}
     return {g.name: g.source for g in store.graphs()  # type: ignore[attr-defined]
             if g.source and g.name not in derived and not g.source.startswith("kg ")}
 
