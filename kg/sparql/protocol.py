@@ -22,12 +22,17 @@ Params = Mapping[str, Sequence[str]]
 
 
 class ProtocolError(Exception):
-    """A request the Protocol refuses; ``status`` is the HTTP status to answer with."""
+    """A request the Protocol refuses; ``status`` is the HTTP status to answer with.
 
-    def __init__(self, status: int, message: str) -> None:
+    ``kind`` names the problem type (:data:`kg.sparql.errors.TYPES`) where the status alone does not
+    tell it: ``syntax``, ``limit`` and ``policy`` (SERVICE, LOAD) are all refusals before any engine runs.
+    """
+
+    def __init__(self, status: int, message: str, kind: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -175,17 +180,17 @@ def measure(text: str) -> lexer.Analysis:
     """Tokenize and measure a request's text, refusing what is not SPARQL or is past a limit (400)."""
     if len(text) > MAX_TEXT:
         raise ProtocolError(400, f"the request is {len(text)} characters long; kg accepts at most {MAX_TEXT} "
-                            "(limit: query size)")
+                            "(limit: query size)", "limit")
     try:
         analysis = lexer.analyse(text)
     except lexer.LexError as exc:
-        raise ProtocolError(400, f"SPARQL syntax error: {exc}") from None
+        raise ProtocolError(400, f"SPARQL syntax error: {exc}", "syntax") from None
     if analysis.depth > MAX_NESTING:
         raise ProtocolError(400, f"the request nests {{ ( [ {analysis.depth} deep; kg accepts at most "
-                            f"{MAX_NESTING} (limit: nesting depth)")
+                            f"{MAX_NESTING} (limit: nesting depth)", "limit")
     if analysis.operators > MAX_OPERATORS:
         raise ProtocolError(400, f"the request has {analysis.operators} operators and group patterns; kg "
-                            f"accepts at most {MAX_OPERATORS} (limit: operator count)")
+                            f"accepts at most {MAX_OPERATORS} (limit: operator count)", "limit")
     return analysis
 
 
@@ -203,7 +208,7 @@ def check_query_safety(query: str) -> lexer.Analysis:
     analysis = measure(query)
     if "SERVICE" in analysis.keywords:
         raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint: "
-                            "it never calls other servers")
+                            "it never calls other servers", "policy")
     return analysis
 
 
@@ -244,7 +249,7 @@ def check_update_safety(update: str) -> lexer.Analysis:
     analysis = measure(update)
     if "LOAD" in analysis.keywords:
         raise ProtocolError(403, "LOAD is not available on this endpoint: it never fetches URLs; "
-                            "PUT or POST the data to /sparql/graph instead")
+                            "PUT or POST the data to /sparql/graph instead", "policy")
     if "SERVICE" in analysis.keywords:
-        raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint")
+        raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint", "policy")
     return analysis

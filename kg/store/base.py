@@ -63,6 +63,19 @@ class QuerySyntaxError(StoreError):
     """A SPARQL query or update is not valid SPARQL; the message says where."""
 
 
+class EvaluationError(StoreError):
+    """Valid SPARQL the engine refuses to evaluate: the client's request, not the store's fault.
+
+    An unknown function, ``CREATE`` of a graph that exists, ``DROP``/``CLEAR``/``MOVE`` of one that
+    does not (without ``SILENT``), a value of the wrong type; the message is the engine's.
+    """
+
+
+class UnwritableAnswer(StoreError):
+    """The answer exists but cannot be written in the format asked for (RDF/XML without a usable
+    predicate name, say); another format will do."""
+
+
 @dataclass
 class GraphDiff:
     """What replacing a graph changed, filled in by the store when asked.

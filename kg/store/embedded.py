@@ -41,6 +41,7 @@ from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
+    EvaluationError,
     GraphDiff,
     GraphInfo,
     ParseError,
@@ -51,6 +52,7 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
+    UnwritableAnswer,
     parse_error,
     prov_record_values,
 )
@@ -117,6 +119,18 @@ class OxigraphResult(QueryResult):
         self._triples = kept
 
     def serialize(self, media_type: str) -> bytes:
+        """The answer in ``media_type``; an error the engine meets while producing it is the query's
+        (:class:`EvaluationError`), one its writer meets is the format's (:class:`UnwritableAnswer`)."""
+        try:
+            return self._serialize(media_type)
+        except RuntimeError as exc:
+            raise EvaluationError(str(exc)) from None
+        except ValueError as exc:
+            if str(exc).startswith("cannot write"):  # a format kg's negotiation should never have offered
+                raise
+            raise UnwritableAnswer(f"the answer cannot be written as {media_type}: {exc}") from None
+
+    def _serialize(self, media_type: str) -> bytes:
         if self.kind == "graph":
             fmt = ox.RdfFormat.from_media_type(media_type)
             if fmt is None:
@@ -250,6 +264,8 @@ class EmbeddedStore(Store):
                 query, **self._dataset(**dataset)))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:  # valid SPARQL the engine refuses (an unknown function, …)
+            raise EvaluationError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from None
 
@@ -292,6 +308,8 @@ class EmbeddedStore(Store):
                 result = self._ox.query(query)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from None
+            except RuntimeError as exc:
+                raise EvaluationError(str(exc)) from None
             except OSError as exc:
                 raise StoreError(f"query failed: {exc}") from None
         else:
@@ -307,6 +325,8 @@ class EmbeddedStore(Store):
                 self._ox.update(update)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:  # graph exists / does not exist, a type error: the update's fault
+            raise EvaluationError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
 
