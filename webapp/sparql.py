@@ -29,7 +29,7 @@ from kg.sparql.description import serialize_description, service_description
 from kg.sparql.errors import PROBLEM_JSON, TYPES, Problem, problem_for, wants_problem_json
 from kg.sparql.execution import run_with_deadline
 from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
-from kg.sparql.upload import check_upload, syntax_of
+from kg.sparql.upload import check_upload, syntax_of, to_ntriples
 from kg.store import QuerySyntaxError
 from webapp.context import get_settings, get_store, get_writer
 
@@ -389,6 +389,9 @@ def _gsp_get(target: str | None) -> Response:
 
 
 def _upload() -> tuple[bytes, str]:
+    """The uploaded RDF and its syntax.  Relative IRIs in it resolve against ``Content-Location`` when the
+    client sends one (RFC 9110 §8.7: the body's own IRI), else against the graph's IRI (``?graph=``)
+    or kg's base (``?default``); with ``Content-Location`` the body is read here, with that base."""
     media = request.mimetype or ""
     syntax = syntax_of(media)
     if syntax is None:
@@ -396,6 +399,15 @@ def _upload() -> tuple[bytes, str]:
                             f"(got {media or 'no Content-Type'})")
     data = request.get_data(cache=False)
     check_upload(data, syntax)
+    location = request.headers.get("Content-Location", "").strip()
+    if location:
+        try:
+            iri(location)
+        except ValueError:
+            raise ProtocolError(400, f"Content-Location must be an absolute IRI, got {location!r}") from None
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", location):
+            raise ProtocolError(400, f"Content-Location must be an absolute IRI, got {location!r}")
+        return to_ntriples(data, syntax, location), "ntriples"  # type: ignore[arg-type]
     return data, syntax
 
 

@@ -19,6 +19,8 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 
 Params = Mapping[str, Sequence[str]]
+#: A graph that exists nowhere: the default graph of a dataset whose Protocol parameters name none.
+NO_GRAPH = "urn:x-kg:no-graph"
 
 
 class ProtocolError(Exception):
@@ -129,9 +131,16 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         raise ProtocolError(400, "this is an update; send it by POST to /sparql/update")
     if form_name is None:
         raise ProtocolError(400, "not a SPARQL query: it should start with SELECT, ASK, CONSTRUCT or "
-                            "DESCRIBE (after any PREFIX and BASE lines)")
-    return QueryRequest(query, form_name, _graphs("default-graph-uri", args, form),
-                        _graphs("named-graph-uri", args, form), fmt)
+                            "DESCRIBE (after any PREFIX and BASE lines)", "syntax")
+    default_graphs = _graphs("default-graph-uri", args, form)
+    named_graphs = _graphs("named-graph-uri", args, form)
+    # The Protocol's parameters compose the whole dataset: naming only default graphs leaves no named
+    # graphs, naming only named graphs leaves an empty default graph (the merge of no graph).
+    if default_graphs is not None and named_graphs is None:
+        named_graphs = []
+    elif named_graphs is not None and default_graphs is None:
+        default_graphs = [NO_GRAPH]
+    return QueryRequest(query, form_name, default_graphs, named_graphs, fmt)
 
 
 def parse_update(method: str, content_type: str | None, args: Params, form: Params,
