@@ -70,7 +70,8 @@ def test_a_list_of_literals_then_every_suite_file_then_a_write(client: FlaskClie
     for path in files:
         iri = w.iri_of(ROOT, path)
         answer = client.put("/sparql/graph", query_string={"graph": iri}, data=path.read_bytes(),
-                            headers={**auth, "Content-Type": w.RDF_MEDIA[path.suffix], "Content-Location": iri})
+                            headers={**auth, "Content-Type": w.RDF_MEDIA[path.suffix],
+                                     "Content-Location": iri})
         assert answer.status_code in (201, 204), (path.name, answer.status_code, answer.data)
     update = client.post("/sparql/update", headers=auth, data={
         "update": "INSERT DATA { GRAPH <http://example.org/ordinary> { <http://example.org/a> "
@@ -89,8 +90,8 @@ def test_kg_load_of_a_list_of_literals_and_the_load_after_it(tmp_path: Path,
     for var in ("KG_STORE", "KG_STORE_PATH", "KG_CONFIG", "KG_DATA_DIR"):
         monkeypatch.delenv(var, raising=False)
     (tmp_path / "list.ttl").write_bytes(LIST_OF_LITERALS)
-    (tmp_path / "other.ttl").write_text("<http://example.org/y> <http://example.org/q> <http://example.org/z> .\n",
-                                        encoding="utf-8")
+    other = "<http://example.org/y> <http://example.org/q> <http://example.org/z> .\n"
+    (tmp_path / "other.ttl").write_text(other, encoding="utf-8")
     for name in ("list.ttl", "other.ttl"):
         result = CliRunner().invoke(main, ["load", name], catch_exceptions=False)
         assert result.exit_code == 0, result.output
