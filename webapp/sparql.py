@@ -28,6 +28,7 @@ from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.errors import PROBLEM_JSON, TYPES, Problem, problem_for, wants_problem_json
 from kg.sparql.execution import run_with_deadline
+from kg.sparql.lexer import reads_default_graph
 from kg.sparql.protocol import ProtocolError, QueryRequest, parse_query, parse_update
 from kg.sparql.upload import check_upload, syntax_of, to_ntriples
 from kg.store import QuerySyntaxError
@@ -35,6 +36,10 @@ from webapp.context import get_settings, get_store, get_writer
 
 bp = Blueprint("sparql", __name__)
 
+#: Said (header and body) when an update's WHERE reads the store's own default graph.
+DEFAULT_GRAPH_WARNING = ("this update's WHERE matched the store's own default graph, which holds only what "
+                         "was written to it (?default); kg's data is in named graphs, which queries see as "
+                         "their default graph but updates do not: use GRAPH ?g { … }, USING or WITH")
 #: Headers a browser on another origin may read from a query answer.
 _EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
 #: Answer kinds by query form.
@@ -302,6 +307,9 @@ def update() -> Response:
         get_writer().update(_base_prologue() + parsed.update)
     except Exception as exc:  # every failure is an answer: one mapping, 4xx for the client's, 5xx for kg's
         return _error(exc)
+    if reads_default_graph(parsed.update):
+        return _fresh(_text(200, f"Update done. Note: {DEFAULT_GRAPH_WARNING}",
+                            {"X-KG-Warning": DEFAULT_GRAPH_WARNING}))
     return _fresh(_text(200, "Update done."))
 
 

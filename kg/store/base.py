@@ -196,6 +196,19 @@ class Store(abc.ABC):
     def update(self, update: str) -> None:
         """Run a SPARQL 1.1 Update, all or nothing."""
 
+    def client_update(self, update: str) -> None:
+        """Run a client's SPARQL Update (the endpoint's, through the write path), then keep the rule that
+        a named graph exists while it holds a triple: graphs the update left empty (``DELETE DATA`` of
+        their last triple, ``CLEAR``, ``CREATE``) are forgotten, so no listing (the service description,
+        ``kg graphs``, ``GRAPH ?g``) shows an empty graph and ``CREATE GRAPH`` of one succeeds again."""
+        self.update(update)
+        self.forget_empty_graphs()
+
+    def forget_empty_graphs(self) -> list[str]:
+        """Forget named graphs that hold no triple; returns them.  Back ends whose server drops empty
+        graphs itself (Virtuoso) need nothing here."""
+        return []
+
     @abc.abstractmethod
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
                  path: Path | None = None, data: bytes | IO[bytes] | None = None,

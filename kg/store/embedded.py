@@ -330,6 +330,18 @@ class EmbeddedStore(Store):
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
 
+    def forget_empty_graphs(self) -> list[str]:
+        """Oxigraph keeps a named graph after its last triple is deleted; kg forgets it (hidden graphs,
+        which loads are filling, are left alone)."""
+        hidden = self._hidden()
+        empty = [g for g in self._ox.named_graphs() if g.value not in hidden
+                 and next(iter(self._ox.quads_for_pattern(None, None, None, g)), None) is None]
+        if empty:
+            with self._visible_write():
+                for graph in empty:
+                    self._ox.remove_graph(graph)
+        return [g.value for g in empty]
+
     def _count(self, graph: str) -> int:
         row = next(iter(self._ox.query(render("store/count-graph", graph=iri(graph)))))  # type: ignore[call-overload]
         return int(row["n"].value)
