@@ -56,7 +56,7 @@ from kg.store.base import (
     parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS
+from kg.store.oxresults import WRITERS, write_boolean
 from kg.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -142,6 +142,9 @@ class OxigraphResult(QueryResult):
                 triples = (ox.Quad(t.subject, t.predicate, t.object, default) for t in self._graph())
             return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
         if self.kind == "boolean":
+            tabular = write_boolean(bool(self._result), media_type)
+            if tabular is not None:
+                return tabular
             fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
             if fmt_r is None:
                 raise ValueError(f"cannot write results as {media_type}")

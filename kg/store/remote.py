@@ -81,7 +81,7 @@ from kg.store.base import (
     parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS
+from kg.store.oxresults import WRITERS, write_boolean
 from kg.store.terms import to_rdflib
 
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -241,6 +241,9 @@ class RemoteResult(QueryResult):
                 raise ValueError(f"cannot write a graph as {media_type}")
             return ox.serialize(self._triples, format=fmt) or b""
         if self.kind == "boolean":
+            tabular = write_boolean(bool(self._boolean), media)
+            if tabular is not None:
+                return tabular
             fmt_r = ox.QueryResultsFormat.from_media_type(media)
             if fmt_r is None:
                 raise ValueError(f"cannot write results as {media_type}")
