@@ -180,8 +180,12 @@ def graph_resource(rest: str) -> Response | str:
 
 @bp.get("/def/<path:rest>")
 def def_resource(rest: str) -> Response | str:
-    """kg's ontologies (``/def/kg``, ``/def/ladeinfrastruktur``); terms are ``#`` fragments of these."""
-    return _serve(DEF_ROOT + rest)
+    """kg's ontologies (``/def/kg``, ``/def/ladeinfrastruktur``): the whole vocabulary, and a page per term
+    (``/def/kg/Case`` for ``…/def/kg#Case``); see :mod:`webapp.vocabulary`."""
+    from webapp import vocabulary
+
+    answer = vocabulary.serve(DEF_ROOT, rest, _negotiate, _split_suffix)
+    return answer if answer is not None else _serve(DEF_ROOT + rest)
 
 
 @bp.get("/resource")
