@@ -1,8 +1,8 @@
 """kg's own vocabularies as documents and term pages: what ``/def/kg`` and ``/def/kg/Case`` serve.
 
 A vocabulary's IRI (``…/def/kg``) names its document: for RDF clients the whole file it was loaded
-from (classes, properties, labels in Danish and English, definitions, alignments), for browsers a
-page listing every term with an anchor per term, so that ``…/def/kg#Case`` lands on its entry.
+from (classes, properties, labels in Danish and English, definitions, alignments); browsers get its
+resource page, a row per term anchored by the term's name, so that ``…/def/kg#Case`` lands on it.
 Each term also has a page of its own at ``…/def/kg/Case`` (the fragment cannot reach a server):
 its labels, definition and alignments to the standard vocabularies, with links.
 """
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.queries import iri, literal, render
 from kg.store.base import Store
@@ -61,20 +61,6 @@ def defining_graph(store: Store, ontology: str) -> str | None:
     """The named graph a vocabulary was loaded into, or None when ``ontology`` is no vocabulary kg holds."""
     rows = store.select(render("vocabulary/graph", ontology=iri(ontology)))
     return str(rows[0]["g"]) if rows else None
-
-
-def header(store: Store, ontology: str) -> Term:
-    """The vocabulary's own title and description (its ``owl:Ontology`` header), as a :class:`Term`."""
-    about = Term(ontology, ontology.rsplit("/", 1)[-1], "vocabulary")
-    for row in store.select(render("vocabulary/header", ontology=iri(ontology))):
-        value = row["o"]
-        if isinstance(value, Literal):
-            lang = value.language or "en"
-            if str(row["p"]) in (str(DCTERMS.title), str(RDFS.label)):
-                about.labels.setdefault(lang, str(value))
-            else:
-                about.definitions.setdefault(lang, str(value))
-    return about
 
 
 def terms(store: Store, ontology: str) -> list[Term]:

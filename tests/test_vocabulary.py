@@ -46,7 +46,7 @@ def test_the_vocabulary_page_has_an_anchor_and_a_page_per_term(client: FlaskClie
     page = client.get("/def/kg", headers={"Accept": "text/html"})
     assert page.status_code == 200
     html = page.data.decode()
-    assert 'id="Case"' in html and 'href="/def/kg/Case"' in html and "kg-ontologien" in html
+    assert '<tr id="Case">' in html and 'href="/def/kg/Case"' in html and "kg-ontologien" in html
 
 
 def test_a_term_page_shows_labels_definition_and_alignments(client: FlaskClient) -> None:

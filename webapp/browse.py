@@ -44,6 +44,11 @@ def href(value: str) -> str:
             return root + quote(value[len(base):], safe="/:@!$&'()*+,;=-._~")
         if value.startswith(DEF_ROOT):
             return root + "/def/" + quote(value[len(DEF_ROOT):], safe="/:@!$&'()*+,;=-._~")
+    if value.startswith(DEF_ROOT) and value.count("#") == 1 and "?" not in value:
+        # a term of kg's vocabularies (…/def/kg#Case) has its own page at …/def/kg/Case
+        vocabulary, term = value[len(DEF_ROOT):].split("#")
+        if vocabulary and term and "/" not in vocabulary:
+            return root + "/def/" + quote(vocabulary, safe="") + "/" + quote(term, safe="")
     return root + "/resource?" + urlencode({"iri": value})
 
 

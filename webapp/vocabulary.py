@@ -1,8 +1,9 @@
 """``/def/…``: kg's vocabularies as documents (``/def/kg``) and a page per term (``/def/kg/Case``).
 
 Called by the browse blueprint's ``/def/<path>`` route before its generic resource view: RDF clients
-get the whole vocabulary (or one term's description), browsers a page; ``.ttl/.jsonld/.rdf/.nt``
-suffixes name a format.  The view models are :mod:`kg.vocabulary`.
+get the whole vocabulary (or one term's description); browsers get the vocabulary's resource page
+(a row per term, anchored by its local name, so ``…/def/kg#Case`` lands on it) or a term's own page.
+``.ttl/.jsonld/.rdf/.nt`` suffixes name a format.  The view models are :mod:`kg.vocabulary`.
 """
 
 from __future__ import annotations
@@ -41,13 +42,7 @@ def serve(root: str, rest: str, negotiate: object, split_suffix: object) -> Resp
         return _html(html)
     if chosen is not None:
         return _rdf(rdf.graph_document(store, graph, chosen), chosen, fmt is None)
-    terms = vocabulary.terms(store, ontology)
-    about = vocabulary.header(store, ontology)
-    html = render_template("vocabulary.html", ontology=ontology, about=about, terms=terms, page_url=_term_url,
-                           lang=current_language(), alternates={
-                               f.media_type: f"{request.script_root}/def/{name}.{ext}"
-                               for ext, f in rdf.FORMATS.items()})
-    return _html(html)
+    return None  # browsers get the vocabulary's resource page: every term in a row anchored by its name
 
 
 def _term_url(term: vocabulary.Term, ontology: str) -> str:
