@@ -36,7 +36,7 @@ from pathlib import Path
 
 import owlrl
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -97,6 +97,12 @@ def useful(triple: tuple[Node, Node, Node]) -> bool:
     return True
 
 
+def _is_rdf(triple: tuple[Node, Node, Node]) -> bool:
+    """Whether a triple is RDF: an IRI or blank node subject, an IRI predicate."""
+    s, p, _ = triple
+    return isinstance(s, URIRef | BNode) and isinstance(p, URIRef)
+
+
 def _meta(term: Node) -> bool:
     return str(term).startswith(_META_NAMESPACES)
 
@@ -144,6 +150,10 @@ def tbox_of(schema: Graph) -> TBox:
     before = set(closed)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
                            datatype_axioms=False).expand(closed)
+    # owlrl also concludes generalised triples (a literal of an RDF list as subject: `"1" owl:sameAs "1"`);
+    # they are not RDF, no store takes them, and no rule below can use them: drop them here.
+    for triple in [t for t in closed if not _is_rdf(t)]:
+        closed.remove(triple)
     tbox = TBox(closed, before)
     canonical = to_canonical_graph(schema)  # blank nodes (OWL lists) labelled from the graph's shape
     lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in canonical)

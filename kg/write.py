@@ -133,7 +133,7 @@ class Writer:
 
         written = data_resources(text, self.settings.base)
         with self._lock:
-            self.store.update(text)
+            self.store.client_update(text)
             self._changed(Change.everything() if written is None else Change(dict(written)))
 
     def put_graph(self, graph: str, data: bytes, syntax: RdfSyntax, source: str) -> bool:

@@ -10,6 +10,7 @@ media type, headers and (for JSON) a body the description declares.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -65,8 +66,7 @@ def test_the_description_is_served_and_names_every_route(settings: Settings, loa
     assert description["openapi"].startswith("3.")
     documented = set()
     for path in description["paths"]:
-        documented.add(path.replace("{rest}.{ext}", "<slug>.<ext>").replace("{rest}", "<rest>")
-                       .replace("{ext}", "<ext>"))
+        documented.add(re.sub(r"\{(\w+)\}", r"<\1>", path.replace("{rest}.{ext}", "<slug>.<ext>")))
     routes = {r.rule.replace("<path:", "<").replace("<any(ttl, rdf, jsonld, nt):", "<")
               for r in app.url_map.iter_rules() if not r.rule.startswith(("/static", "/sparql/assets"))}
     routes.discard("/sparql/")  # the W3C tests' spelling of /sparql

@@ -198,6 +198,23 @@ def test_relative_iris_resolve_against_the_base(client: FlaskClient, settings: S
     assert "godkendt" in labels
 
 
+def test_a_clients_own_base_wins_over_kgs(client: FlaskClient, settings: Settings) -> None:
+    query = "BASE <http://example.org/base/> SELECT ?x WHERE { VALUES ?x { <a> } }"
+    rows = _rows_json(client.get("/sparql", query_string={"query": query}).data)
+    assert [row["x"]["value"] for row in rows] == ["http://example.org/base/a"]
+    relative = _rows_json(client.get("/sparql", query_string={
+        "query": "SELECT ?x WHERE { VALUES ?x { <a> } }"}).data)
+    assert [row["x"]["value"] for row in relative] == [f"{settings.base_iri}/a"]
+    bad = client.get("/sparql", query_string={
+        "query": "BASE <http://example.org/>\nSELECT * WHERE { ?s ?p }"})
+    assert bad.status_code == 400 and b"2:" in bad.data  # positions in the client's text, not kg's
+
+
+def test_the_query_page_says_how_relative_iris_resolve(client: FlaskClient, settings: Settings) -> None:
+    page = client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
+    assert 'id="base-note"' in page and f"{settings.base_iri}/" in page and "Content-Location" in page
+
+
 # -- errors are answers ----------------------------------------------------------------------------
 
 def test_a_syntax_error_is_400_and_says_where_in_the_clients_text(client: FlaskClient) -> None:

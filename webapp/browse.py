@@ -44,6 +44,11 @@ def href(value: str) -> str:
             return root + quote(value[len(base):], safe="/:@!$&'()*+,;=-._~")
         if value.startswith(DEF_ROOT):
             return root + "/def/" + quote(value[len(DEF_ROOT):], safe="/:@!$&'()*+,;=-._~")
+    if value.startswith(DEF_ROOT) and value.count("#") == 1 and "?" not in value:
+        # a term of kg's vocabularies (…/def/kg#Case) has its own page at …/def/kg/Case
+        vocabulary, term = value[len(DEF_ROOT):].split("#")
+        if vocabulary and term and "/" not in vocabulary:
+            return root + "/def/" + quote(vocabulary, safe="") + "/" + quote(term, safe="")
     return root + "/resource?" + urlencode({"iri": value})
 
 
@@ -180,8 +185,12 @@ def graph_resource(rest: str) -> Response | str:
 
 @bp.get("/def/<path:rest>")
 def def_resource(rest: str) -> Response | str:
-    """kg's ontologies (``/def/kg``, ``/def/ladeinfrastruktur``); terms are ``#`` fragments of these."""
-    return _serve(DEF_ROOT + rest)
+    """kg's ontologies (``/def/kg``, ``/def/ladeinfrastruktur``): the whole vocabulary, and a page per term
+    (``/def/kg/Case`` for ``…/def/kg#Case``); see :mod:`webapp.vocabulary`."""
+    from webapp import vocabulary
+
+    answer = vocabulary.serve(DEF_ROOT, rest, _negotiate, _split_suffix)
+    return answer if answer is not None else _serve(DEF_ROOT + rest)
 
 
 @bp.get("/resource")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.pages.summaries import summary
@@ -18,6 +18,21 @@ def home() -> str:
     """What kg holds: counts, latest meetings and decisions, products by status, quality, a search box."""
     context = summary(get_publication(), f"home:{current_language()}") or _NOT_YET
     return render_template("home.html", **context)
+
+
+#: Endpoints whose answer Accept chooses (HTML or an RDF syntax, a results format, a 406).
+NEGOTIATED = frozenset({"browse.id_resource", "browse.graph_resource", "browse.def_resource",
+                        "browse.any_resource", "catalog.catalog_negotiated", "catalog.void", "sparql.query",
+                        "sparql.graph_store"})
+
+
+@bp.after_app_request
+def vary_on_accept(response: Response) -> Response:
+    """``Vary: Accept`` on every answer Accept chose, and on every 406 (RFC 9110 §12.5.5): one rule for
+    every route, so a cache never hands a Turtle client the HTML it stored for a browser."""
+    if response.status_code == 406 or request.endpoint in NEGOTIATED:
+        response.vary.add("Accept")
+    return response
 
 
 #: The home page before the pipeline has published its summary (a store being loaded).

@@ -20,17 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from kg.namespaces import PREFIXES
-from kg.procs.pool import QueryCrashed
 from kg.queries import get_query, iri, render
 from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
-from kg.sparql.execution import QueryTimeout, TooBusy, run_with_deadline
+from kg.sparql.errors import PROBLEM_JSON, TYPES, Problem, problem_for, wants_problem_json
+from kg.sparql.execution import run_with_deadline
+from kg.sparql.lexer import reads_default_graph
 from kg.sparql.protocol import FORM, ProtocolError, QueryRequest, parse_query, parse_update, url_params
-from kg.sparql.upload import check_upload, syntax_of
-from kg.store import ParseError, QuerySyntaxError, StoreError, StoreUnavailable
+from kg.sparql.upload import check_upload, syntax_of, to_ntriples
+from kg.store import QuerySyntaxError
 from webapp.context import get_settings, get_store, get_writer
 
 bp = Blueprint("sparql", __name__)
@@ -41,6 +42,11 @@ def web_link(value: str) -> bool:
     """Whether an IRI may be a link on a page: http and https only (never ``javascript:``, ``data:`` …)."""
     return value.lower().startswith(("http://", "https://"))
 
+
+#: Said (header and body) when an update's WHERE reads the store's own default graph.
+DEFAULT_GRAPH_WARNING = ("this update's WHERE matched the store's own default graph, which holds only what "
+                         "was written to it (?default); kg's data is in named graphs, which queries see as "
+                         "their default graph but updates do not: use GRAPH ?g { … }, USING or WITH")
 #: Headers a browser on another origin may read from a query answer.
 _EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
 #: Answer kinds by query form.
@@ -54,11 +60,41 @@ _YASGUI_DIRS = [Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko"
 # -- answers -------------------------------------------------------------------------------------
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """An error answer: one line of plain text (the Protocol leaves the body format open)."""
+    """A plain answer: one line of text."""
     response = Response(f"{message}\n", status=status, content_type="text/plain; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _problem(problem: Problem) -> Response:
+    """An error answer: ``application/problem+json`` (RFC 9457) when the client names it in ``Accept``,
+    else the detail as one line of plain text (the Protocol leaves the body format open)."""
+    if wants_problem_json(request.headers.get("Accept")):
+        root = url_for("sparql.problem_type", name="", _external=True)
+        response = Response(problem.json(root, request.path), status=problem.status,
+                            content_type=f"{PROBLEM_JSON}; charset=utf-8")
+    else:
+        response = _text(problem.status, problem.text().rstrip("\n"))
+    for name, value in problem.headers.items():
+        response.headers[name] = value
+    response.vary.add("Accept")
+    return response
+
+
+def _error(exc: BaseException) -> Response:
+    """Whatever a SPARQL route raised, answered by the one mapping (:func:`kg.sparql.errors.problem_for`)."""
+    if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:  # the framework's 413 …
+        exc = ProtocolError(exc.code, f"{exc.name}: {exc.description}")
+    message = _syntax_message(exc) if isinstance(exc, QuerySyntaxError) else None
+    problem = problem_for(exc, message)
+    if problem.kind == "internal":
+        current_app.logger.error("%s %s failed", request.method, request.path, exc_info=exc)
+    elif problem.kind == "engine-failure":
+        current_app.logger.error("%s %s: %s", request.method, request.path, exc)
+    elif problem.kind == "unavailable":
+        current_app.logger.warning("store unavailable: %s", exc)
+    return _problem(problem)
 
 
 def _cors(response: Response) -> Response:
@@ -97,20 +133,13 @@ def _run(work: Callable[[float], Any]) -> Any:
     return run_with_deadline(work, timeout)
 
 
-def _failure(exc: Exception) -> Response:
-    """Store and time-limit failures as answers: 400 for the query's fault, 503 for the server's."""
-    if isinstance(exc, QuerySyntaxError):
-        return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
-    if isinstance(exc, QueryTimeout):
-        return _text(503, f"Query timed out: {exc}", {"Retry-After": "5"})
-    if isinstance(exc, TooBusy):
-        return _text(503, f"Server busy: {exc}", {"Retry-After": "10"})
-    if isinstance(exc, StoreUnavailable):
-        current_app.logger.warning("store unavailable: %s", exc)
-        return _text(503, "The store is not reachable right now; try again shortly.", {"Retry-After": "10"})
-    if isinstance(exc, QueryCrashed):
-        return _text(500, f"Query failed: {exc}")
-    return _text(400, f"The query could not be evaluated: {exc}")
+@bp.get("/sparql/problems/<name>")
+def problem_type(name: str) -> Response:
+    """What an error answer's ``type`` means (the problem types of RFC 9457 answers)."""
+    if name not in TYPES:
+        raise NotFound(f"no problem type {name!r}; kg's are: {', '.join(TYPES)}")
+    title, description = TYPES[name]
+    return _text(200, f"{title}\n\n{description}")
 
 
 # -- the query endpoint --------------------------------------------------------------------------
@@ -120,7 +149,8 @@ _OTHER = ["PUT", "DELETE", "PATCH"]
 
 
 def _not_allowed(allowed: str) -> Response:
-    return _text(405, f"{request.method} is not allowed here; use {allowed}.", {"Allow": allowed})
+    return _problem(Problem(405, "protocol", f"{request.method} is not allowed here; use {allowed}.",
+                            {"Allow": allowed}))
 
 
 @bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS", *_OTHER])  # the W3C tests' spelling
@@ -140,22 +170,15 @@ def _query() -> Response:
         body = request.get_data(cache=True) if request.method == "POST" else b""
         form = url_params(body, "the form") if request.method == "POST" and request.mimetype == FORM else {}
         parsed = parse_query(request.method, request.content_type, args, form, body)
-    except ProtocolError as exc:
-        return _text(exc.status, exc.message)
-    if parsed is None:
-        return _description_or_page()
-    kind = _KIND[parsed.form]
-    try:
+        if parsed is None:
+            return _description_or_page()
+        kind = _KIND[parsed.form]
         media = conneg.negotiate(request.headers.get("Accept"), kind, parsed.format)
-    except conneg.NotAcceptable as exc:
-        return _text(406, str(exc))
-    if media == conneg.HTML:
-        return _html_answer(parsed, kind)
-    writer = conneg.writer_type(kind, media)
-    try:
-        body, truncated = _answer(parsed, writer)
-    except (StoreError, ValueError) as exc:
-        return _failure(exc)
+        if media == conneg.HTML:
+            return _html_answer(parsed, kind)
+        body, truncated = _answer(parsed, conneg.writer_type(kind, media))
+    except Exception as exc:  # every failure is an answer: one mapping, 4xx for the client's, 5xx for kg's
+        return _error(exc)
     response = Response(body, content_type=conneg.content_type(media))
     if truncated:
         response.headers["X-KG-Truncated"] = "true"
@@ -192,9 +215,11 @@ def _html_answer(parsed: QueryRequest, kind: str) -> Response:
             else:
                 variables = data["head"]["vars"]
                 table = (variables, [[b.get(v) for v in variables] for b in data["results"]["bindings"]])
-    except (StoreError, ValueError) as exc:
-        failed = _failure(exc)
-        status, error = failed.status_code, failed.get_data(as_text=True).strip()
+    except Exception as exc:  # shown on the page, with the status the mapping gives it
+        problem = problem_for(exc, _syntax_message(exc) if isinstance(exc, QuerySyntaxError) else None)
+        if problem.kind == "internal":
+            current_app.logger.error("%s %s failed", request.method, request.path, exc_info=exc)
+        status, error = problem.status, problem.text().strip()
     context = _page_context(parsed.query)
     context.update(table=table, boolean=boolean, graph_text=graph_text, error=error, truncated=truncated,
                    answered=True)
@@ -211,10 +236,7 @@ def _endpoint_url() -> str:
 
 
 def _description_or_page() -> Response:
-    try:
-        media = conneg.negotiate(request.headers.get("Accept"), "description", request.args.getlist("format"))
-    except conneg.NotAcceptable as exc:
-        return _text(406, str(exc))
+    media = conneg.negotiate(request.headers.get("Accept"), "description", request.args.getlist("format"))
     if media == conneg.HTML:
         example = request.args.get("example")
         text = _examples().get(example, {}).get("query") if example else None
@@ -277,11 +299,12 @@ def _refused() -> Response | None:
     """None when the request holds the write token; else the answer that refuses it."""
     token = get_settings().write_token
     if not token:
-        return _text(403, "Writes over HTTP are disabled on this server (no KG_WRITE_TOKEN is configured).")
+        return _problem(Problem(403, "writes-disabled", "Writes over HTTP are disabled on this server "
+                                "(no KG_WRITE_TOKEN is configured)."))
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        return _text(401, "Writes need 'Authorization: Bearer <token>' with the server's write token.",
-                     {"WWW-Authenticate": 'Bearer realm="kg"'})
+        return _problem(Problem(401, "unauthorized", "Writes need 'Authorization: Bearer <token>' with the "
+                                "server's write token.", {"WWW-Authenticate": 'Bearer realm="kg"'}))
     return None
 
 
@@ -298,16 +321,12 @@ def update() -> Response:
         form = url_params(body, "the form") if request.mimetype == FORM else {}
         parsed = parse_update(request.method, request.content_type, url_params(request.query_string), form,
                               body)
-    except ProtocolError as exc:
-        return _text(exc.status, exc.message)
-    try:
         get_writer().update(_base_prologue() + parsed.update)
-    except QuerySyntaxError as exc:
-        return _text(400, f"SPARQL syntax error: {_syntax_message(exc)}")
-    except StoreUnavailable as exc:
-        return _failure(exc)
-    except StoreError as exc:
-        return _text(400, f"The update failed: {exc}")
+    except Exception as exc:  # every failure is an answer: one mapping, 4xx for the client's, 5xx for kg's
+        return _error(exc)
+    if reads_default_graph(parsed.update):
+        return _fresh(_text(200, f"Update done. Note: {DEFAULT_GRAPH_WARNING}",
+                            {"X-KG-Warning": DEFAULT_GRAPH_WARNING}))
     return _fresh(_text(200, "Update done."))
 
 
@@ -350,12 +369,8 @@ def graph_store() -> Response:
         else:
             response = _gsp_write(target, replace=request.method == "PUT")
         return _fresh(response) if response.status_code < 300 else response
-    except ProtocolError as exc:
-        return _text(exc.status, exc.message)
-    except ParseError as exc:
-        return _text(400, f"The RDF does not parse: {exc}")
-    except (StoreError, ValueError) as exc:
-        return _failure(exc)
+    except Exception as exc:  # every failure is an answer: one mapping, 4xx for the client's, 5xx for kg's
+        return _error(exc)
 
 
 def _fresh(response: Response) -> Response:
@@ -376,14 +391,11 @@ def _graph_exists(graph: str) -> bool:
 
 
 def _gsp_get(target: str | None) -> Response:
-    try:
-        media = conneg.negotiate(request.headers.get("Accept"), "graph")
-    except conneg.NotAcceptable as exc:
-        return _text(406, str(exc))
+    media = conneg.negotiate(request.headers.get("Accept"), "graph")
     if media == conneg.HTML:
         media = conneg.TURTLE
     if target is not None and not _graph_exists(target):
-        return _text(404, f"No graph named <{target}>.")
+        raise ProtocolError(404, f"No graph named <{target}>.")
     store = get_store()
     writer = conneg.writer_type("graph", media)
     if target is None:
@@ -397,10 +409,14 @@ def _gsp_get(target: str | None) -> Response:
     body = _run(work)
     response = Response(b"" if request.method == "HEAD" else body, content_type=conneg.content_type(media))
     response.content_length = len(body)
+    response.vary.add("Accept")
     return response
 
 
 def _upload() -> tuple[bytes, str]:
+    """The uploaded RDF and its syntax.  Relative IRIs in it resolve against ``Content-Location`` when the
+    client sends one (RFC 9110 §8.7: the body's own IRI), else against the graph's IRI (``?graph=``)
+    or kg's base (``?default``); with ``Content-Location`` the body is read here, with that base."""
     media = request.mimetype or ""
     syntax = syntax_of(media)
     if syntax is None:
@@ -408,6 +424,15 @@ def _upload() -> tuple[bytes, str]:
                             f"(got {media or 'no Content-Type'})")
     data = request.get_data(cache=False)
     check_upload(data, syntax)
+    location = request.headers.get("Content-Location", "").strip()
+    if location:
+        try:
+            iri(location)
+        except ValueError:
+            raise ProtocolError(400, f"Content-Location must be an absolute IRI, got {location!r}") from None
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", location):
+            raise ProtocolError(400, f"Content-Location must be an absolute IRI, got {location!r}")
+        return to_ntriples(data, syntax, location), "ntriples"  # type: ignore[arg-type]
     return data, syntax
 
 
@@ -432,5 +457,5 @@ def _gsp_delete(target: str | None) -> Response:
         writer.clear_default()
         return Response(status=204)
     if not writer.drop(target):
-        return _text(404, f"No graph named <{target}>.")
+        raise ProtocolError(404, f"No graph named <{target}>.")
     return Response(status=204)

@@ -243,3 +243,58 @@ def add_using(text: str, default_graphs: list[str], named_graphs: list[str]) -> 
         previous = token
     out.append(text[last:])
     return "".join(out)
+
+
+#: Keywords whose parenthesised or braced argument names no triple of the default graph by itself.
+_NOT_A_PATTERN = frozenset({"FILTER", "BIND", "VALUES"})
+
+
+def reads_default_graph(text: str) -> bool:
+    """Whether an update's ``WHERE`` matches triples of the store's own default graph.
+
+    True when some operation has a ``WHERE`` (or ``DELETE WHERE``) group with a triple pattern outside
+    every ``GRAPH`` block, and names no dataset of its own with ``USING``/``WITH``.  ``FILTER``,
+    ``BIND`` and ``VALUES`` alone read no triples.  Used to warn: in kg the default graph of an update
+    is the store's own (usually empty), not the union of named graphs that queries see.
+    """
+    tokens = list(tokenize(text, strict=False))
+    operations: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.text == ";" and token.depth == 0:
+            operations.append([])
+        else:
+            operations[-1].append(token)
+    return any(_operation_reads_default(op) for op in operations)
+
+
+def _operation_reads_default(tokens: list[Token]) -> bool:
+    if any(t.keyword in ("USING", "WITH") and t.depth == 0 for t in tokens):
+        return False
+    start = next((i for i, t in enumerate(tokens) if t.keyword == "WHERE" and t.depth == 0), None)
+    if start is None:
+        return False
+    i, end = start + 1, len(tokens)
+    skip_depth: int | None = None   # inside a GRAPH block or a VALUES block: brace depth to leave at
+    parens = 0                      # inside FILTER(…)/BIND(…): open parentheses
+    pending: str | None = None      # the keyword whose argument comes next
+    while i < end:
+        token = tokens[i]
+        word = token.keyword
+        if skip_depth is not None:
+            if token.text == "}" and token.depth == skip_depth:
+                skip_depth = None
+        elif parens:
+            parens += token.text == "("
+            parens -= token.text == ")"
+        elif word == "GRAPH" or word in _NOT_A_PATTERN:
+            pending = word
+        elif token.text == "{" and pending in ("GRAPH", "VALUES"):
+            skip_depth, pending = token.depth, None
+        elif token.text == "(" and pending in _NOT_A_PATTERN:
+            parens, pending = 1, None
+        elif pending in ("GRAPH", "VALUES") and token.kind in ("iri", "pname", "var"):
+            pass  # the graph's name, or VALUES' variables
+        elif token.kind in ("iri", "pname", "var", "bnode", "string", "number") or token.text == "[":
+            return True
+        i += 1
+    return False

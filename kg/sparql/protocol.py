@@ -21,15 +21,22 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 
 Params = Mapping[str, Sequence[str]]
+#: A graph that exists nowhere: the default graph of a dataset whose Protocol parameters name none.
+NO_GRAPH = "urn:x-kg:no-graph"
 
 
 class ProtocolError(Exception):
-    """A request the Protocol refuses; ``status`` is the HTTP status to answer with."""
+    """A request the Protocol refuses; ``status`` is the HTTP status to answer with.
 
-    def __init__(self, status: int, message: str) -> None:
+    ``kind`` names the problem type (:data:`kg.sparql.errors.TYPES`) where the status alone does not
+    tell it: ``syntax``, ``limit`` and ``policy`` (SERVICE, LOAD) are all refusals before any engine runs.
+    """
+
+    def __init__(self, status: int, message: str, kind: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,16 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         raise ProtocolError(400, "this is an update; send it by POST to /sparql/update")
     if form_name is None:
         raise ProtocolError(400, "not a SPARQL query: it should start with SELECT, ASK, CONSTRUCT or "
-                            "DESCRIBE (after any PREFIX and BASE lines)")
-    return QueryRequest(query, form_name, _graphs("default-graph-uri", args, form),
-                        _graphs("named-graph-uri", args, form), fmt)
+                            "DESCRIBE (after any PREFIX and BASE lines)", "syntax")
+    default_graphs = _graphs("default-graph-uri", args, form)
+    named_graphs = _graphs("named-graph-uri", args, form)
+    # The Protocol's parameters compose the whole dataset: naming only default graphs leaves no named
+    # graphs, naming only named graphs leaves an empty default graph (the merge of no graph).
+    if default_graphs is not None and named_graphs is None:
+        named_graphs = []
+    elif named_graphs is not None and default_graphs is None:
+        default_graphs = [NO_GRAPH]
+    return QueryRequest(query, form_name, default_graphs, named_graphs, fmt)
 
 
 def parse_update(method: str, content_type: str | None, args: Params, form: Params,
@@ -197,17 +211,17 @@ def measure(text: str) -> lexer.Analysis:
     """Tokenize and measure a request's text, refusing what is not SPARQL or is past a limit (400)."""
     if len(text) > MAX_TEXT:
         raise ProtocolError(400, f"the request is {len(text)} characters long; kg accepts at most {MAX_TEXT} "
-                            "(limit: query size)")
+                            "(limit: query size)", "limit")
     try:
         analysis = lexer.analyse(text)
     except lexer.LexError as exc:
-        raise ProtocolError(400, f"SPARQL syntax error: {exc}") from None
+        raise ProtocolError(400, f"SPARQL syntax error: {exc}", "syntax") from None
     if analysis.depth > MAX_NESTING:
         raise ProtocolError(400, f"the request nests {{ ( [ {analysis.depth} deep; kg accepts at most "
-                            f"{MAX_NESTING} (limit: nesting depth)")
+                            f"{MAX_NESTING} (limit: nesting depth)", "limit")
     if analysis.operators > MAX_OPERATORS:
         raise ProtocolError(400, f"the request has {analysis.operators} operators and group patterns; kg "
-                            f"accepts at most {MAX_OPERATORS} (limit: operator count)")
+                            f"accepts at most {MAX_OPERATORS} (limit: operator count)", "limit")
     return analysis
 
 
@@ -225,7 +239,7 @@ def check_query_safety(query: str) -> lexer.Analysis:
     analysis = measure(query)
     if "SERVICE" in analysis.keywords:
         raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint: "
-                            "it never calls other servers")
+                            "it never calls other servers", "policy")
     return analysis
 
 
@@ -269,7 +283,7 @@ def check_update_safety(update: str) -> lexer.Analysis:
     analysis = measure(update)
     if "LOAD" in analysis.keywords:
         raise ProtocolError(403, "LOAD is not available on this endpoint: it never fetches URLs; "
-                            "PUT or POST the data to /sparql/graph instead")
+                            "PUT or POST the data to /sparql/graph instead", "policy")
     if "SERVICE" in analysis.keywords:
-        raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint")
+        raise ProtocolError(403, "SERVICE (federated query) is not available on this endpoint", "policy")
     return analysis

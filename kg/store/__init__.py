@@ -9,6 +9,7 @@ from __future__ import annotations
 from kg.config import Settings
 from kg.store.base import (
     SYNTAX_BY_SUFFIX,
+    EvaluationError,
     GraphInfo,
     ParseError,
     Provenance,
@@ -17,6 +18,7 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
+    UnwritableAnswer,
 )
 
 
@@ -35,6 +37,6 @@ def open_store(settings: Settings) -> Store:
 
 
 __all__ = [
-    "SYNTAX_BY_SUFFIX", "GraphInfo", "ParseError", "Provenance", "QueryResult", "QuerySyntaxError",
-    "Store", "StoreError", "StoreUnavailable", "open_store",
+    "SYNTAX_BY_SUFFIX", "EvaluationError", "GraphInfo", "ParseError", "Provenance", "QueryResult",
+    "QuerySyntaxError", "Store", "StoreError", "StoreUnavailable", "UnwritableAnswer", "open_store",
 ]

@@ -71,6 +71,19 @@ class QuerySyntaxError(StoreError):
     """A SPARQL query or update is not valid SPARQL; the message says where."""
 
 
+class EvaluationError(StoreError):
+    """Valid SPARQL the engine refuses to evaluate: the client's request, not the store's fault.
+
+    An unknown function, ``CREATE`` of a graph that exists, ``DROP``/``CLEAR``/``MOVE`` of one that
+    does not (without ``SILENT``), a value of the wrong type; the message is the engine's.
+    """
+
+
+class UnwritableAnswer(StoreError):
+    """The answer exists but cannot be written in the format asked for (RDF/XML without a usable
+    predicate name, say); another format will do."""
+
+
 @dataclass
 class GraphDiff:
     """What replacing a graph changed, filled in by the store when asked.
@@ -190,6 +203,19 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def update(self, update: str) -> None:
         """Run a SPARQL 1.1 Update, all or nothing."""
+
+    def client_update(self, update: str) -> None:
+        """Run a client's SPARQL Update (the endpoint's, through the write path), then keep the rule that
+        a named graph exists while it holds a triple: graphs the update left empty (``DELETE DATA`` of
+        their last triple, ``CLEAR``, ``CREATE``) are forgotten, so no listing (the service description,
+        ``kg graphs``, ``GRAPH ?g``) shows an empty graph and ``CREATE GRAPH`` of one succeeds again."""
+        self.update(update)
+        self.forget_empty_graphs()
+
+    def forget_empty_graphs(self) -> list[str]:
+        """Forget named graphs that hold no triple; returns them.  Back ends whose server drops empty
+        graphs itself (Virtuoso) need nothing here."""
+        return []
 
     @abc.abstractmethod
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,

@@ -41,6 +41,7 @@ from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
+    EvaluationError,
     GraphDiff,
     GraphInfo,
     ParseError,
@@ -51,10 +52,11 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
+    UnwritableAnswer,
     parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS
+from kg.store.oxresults import WRITERS, write_boolean
 from kg.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -117,6 +119,18 @@ class OxigraphResult(QueryResult):
         self._triples = kept
 
     def serialize(self, media_type: str) -> bytes:
+        """The answer in ``media_type``; an error the engine meets while producing it is the query's
+        (:class:`EvaluationError`), one its writer meets is the format's (:class:`UnwritableAnswer`)."""
+        try:
+            return self._serialize(media_type)
+        except RuntimeError as exc:
+            raise EvaluationError(str(exc)) from None
+        except ValueError as exc:
+            if str(exc).startswith("cannot write"):  # a format kg's negotiation should never have offered
+                raise
+            raise UnwritableAnswer(f"the answer cannot be written as {media_type}: {exc}") from None
+
+    def _serialize(self, media_type: str) -> bytes:
         if self.kind == "graph":
             fmt = ox.RdfFormat.from_media_type(media_type)
             if fmt is None:
@@ -128,6 +142,9 @@ class OxigraphResult(QueryResult):
                 triples = (ox.Quad(t.subject, t.predicate, t.object, default) for t in self._graph())
             return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
         if self.kind == "boolean":
+            tabular = write_boolean(bool(self._result), media_type)
+            if tabular is not None:
+                return tabular
             fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
             if fmt_r is None:
                 raise ValueError(f"cannot write results as {media_type}")
@@ -272,6 +289,8 @@ class EmbeddedStore(Store):
                 query, **self._dataset(**dataset)))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:  # valid SPARQL the engine refuses (an unknown function, …)
+            raise EvaluationError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from None
 
@@ -314,6 +333,8 @@ class EmbeddedStore(Store):
                 result = self._ox.query(query)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from None
+            except RuntimeError as exc:
+                raise EvaluationError(str(exc)) from None
             except OSError as exc:
                 raise StoreError(f"query failed: {exc}") from None
         else:
@@ -330,8 +351,22 @@ class EmbeddedStore(Store):
                 self._ox.update(update)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
+        except RuntimeError as exc:  # graph exists / does not exist, a type error: the update's fault
+            raise EvaluationError(str(exc)) from None
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from None
+
+    def forget_empty_graphs(self) -> list[str]:
+        """Oxigraph keeps a named graph after its last triple is deleted; kg forgets it (hidden graphs,
+        which loads are filling, are left alone)."""
+        hidden = self._hidden()
+        empty = [g for g in self._ox.named_graphs() if g.value not in hidden
+                 and next(iter(self._ox.quads_for_pattern(None, None, None, g)), None) is None]
+        if empty:
+            with self._visible_write():
+                for graph in empty:
+                    self._ox.remove_graph(graph)
+        return [g.value for g in empty]
 
     def _count(self, graph: str) -> int:
         row = next(iter(self._ox.query(render("store/count-graph", graph=iri(graph)))))  # type: ignore[call-overload]

@@ -118,6 +118,21 @@ def write_tsv(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+#: The column an ASK answer is written under in CSV and TSV, which define no boolean form: Jena writes
+#: (and reads) this header, and rdflib reads it as a one-row table (TSV: with an xsd:boolean value).
+ASK_COLUMN = "_askResult"
+
+
+def write_boolean(value: bool, media_type: str) -> bytes | None:
+    """An ASK answer as CSV or TSV (a header line and the value), or None for the other formats."""
+    word = "true" if value else "false"
+    if media_type == "text/csv":
+        return f"{ASK_COLUMN}\r\n{word}\r\n".encode()
+    if media_type == "text/tab-separated-values":
+        return f"?{ASK_COLUMN}\n{word}\n".encode()
+    return None
+
+
 WRITERS = {
     "application/sparql-results+json": write_json,
     "application/sparql-results+xml": write_xml,

@@ -67,6 +67,7 @@ from kg.sparql.execution import QueryTimeout
 from kg.sparql.lexer import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
+    EvaluationError,
     GraphDiff,
     GraphInfo,
     ParseError,
@@ -80,7 +81,7 @@ from kg.store.base import (
     parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS
+from kg.store.oxresults import WRITERS, write_boolean
 from kg.store.terms import to_rdflib
 
 _FORMATS: dict[str, ox.RdfFormat] = {
@@ -134,6 +135,28 @@ def _server_message(body: bytes | str | None, limit: int = 400) -> str:
     text = re.sub(r"<[^>]+>", " ", text) if text.lstrip().startswith("<") else text
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "") or "no message"
+
+
+def _bad_request(message: str, text: str | None, update: bool) -> StoreError:
+    """A server's 400 for a client's query or update: a syntax error, or valid SPARQL it refused to run.
+
+    Servers say both with 400 (Oxigraph server: "The graph … already exists"); the text is parsed
+    here to tell them apart, by running it on an empty scratch store (nothing there to read or to
+    reach: SERVICE and LOAD never get this far).
+    """
+    if text is None:
+        return QuerySyntaxError(message)
+    scratch = ox.Store()
+    try:
+        if update:
+            scratch.update(text)
+        else:
+            scratch.query(text)
+    except SyntaxError:
+        return QuerySyntaxError(message)
+    except (RuntimeError, ValueError, OSError):
+        pass
+    return EvaluationError(message)
 
 
 def _over_time_limit(message: str) -> QueryTimeout | None:
@@ -218,6 +241,9 @@ class RemoteResult(QueryResult):
                 raise ValueError(f"cannot write a graph as {media_type}")
             return ox.serialize(self._triples, format=fmt) or b""
         if self.kind == "boolean":
+            tabular = write_boolean(bool(self._boolean), media)
+            if tabular is not None:
+                return tabular
             fmt_r = ox.QueryResultsFormat.from_media_type(media)
             if fmt_r is None:
                 raise ValueError(f"cannot write results as {media_type}")
@@ -310,11 +336,12 @@ class RemoteStore(Store):
         except requests.RequestException as exc:
             raise StoreUnavailable(f"the remote store at {url} cannot be reached: {exc}") from None
 
-    def _http_error(self, response: requests.Response, url: str, syntax: bool = False) -> StoreError:
+    def _http_error(self, response: requests.Response, url: str, syntax: bool = False,
+                    text: str | None = None) -> StoreError:
         message = _server_message(response.content)
         status = response.status_code
         if status == 400 and syntax:
-            return QuerySyntaxError(message)
+            return _bad_request(message, text, update=True)
         if status in (401, 403):
             return StoreError(f"the remote store at {url} refused kg (HTTP {status}): {message}; "
                               "check remote_auth and the user's rights")
@@ -333,7 +360,7 @@ class RemoteStore(Store):
         response = self._raw("POST", self.update_url, data={"update": update},
                              timeout=timeout or (self.timeout, None))
         if response.status_code >= 300:
-            raise self._http_error(response, self.update_url, syntax=syntax)
+            raise self._http_error(response, self.update_url, syntax=syntax, text=update if syntax else None)
 
     def _sparql(self, query: str, accept: str, params: list[tuple[str, str]] | None = None,
                 timeout: float | None = None) -> tuple[bytes, str, str, dict[str, str]]:
@@ -368,7 +395,7 @@ class RemoteStore(Store):
             headers = {k.lower(): v for k, v in result.info().items()}
             return result.response.read(), headers.get("content-type", ""), wrapper.queryType, headers
         except QueryBadFormed as exc:
-            raise QuerySyntaxError(_server_message(_wrapper_body(exc))) from None
+            raise _bad_request(_server_message(_wrapper_body(exc)), query, update=False) from None
         except Unauthorized as exc:
             raise StoreError(f"the remote store at {self.query_url} refused kg (HTTP 401): "
                              f"{_server_message(_wrapper_body(exc))}; check remote_auth") from None
