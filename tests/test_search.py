@@ -133,8 +133,8 @@ def test_common_words_rank_label_hits_first_then_the_rest(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(search, "RANK_LIMIT", 50)
     docs = [(f"http://x/text/{n:03d}", "dataset", f"Datasæt {n:03d}", "", "",
-             "Oversigt over skoler i Køge Kommune") for n in range(120)]
-    docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "") for n in range(3)]
+             "Oversigt over skoler i Køge Kommune", "") for n in range(120)]
+    docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "", "") for n in range(3)]
     monkeypatch.setattr(search, "collect", lambda store: sorted(docs))
     publication = Publication(None)
     search.refresh(None, None, publication)  # type: ignore[arg-type]

@@ -15,7 +15,10 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 
 from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
+from kg.pages import labeller_for
+from kg.pages.catalog_page import catalog_rows
 from webapp.context import get_publication, get_settings, get_store
+from webapp.i18n import current_language
 
 bp = Blueprint("catalog", __name__)
 
@@ -103,7 +106,8 @@ def _catalog_html(page: int, per_page: int, since: str | None) -> str:
     query = request.query_string.decode("ascii", "replace")
     alternates = {f.extension: f"{request.script_root}/catalog.{f.extension}" + (f"?{query}" if query else "")
                   for f in FORMATS.values()}
-    return render_template("catalog.html", paging=paging, items=items, alternates=alternates,
+    rows = catalog_rows(store, items, labeller_for(store, current_language()))
+    return render_template("catalog.html", paging=paging, rows=rows, alternates=alternates,
                            formats=FORMATS, settings=get_settings())
 
 
