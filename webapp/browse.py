@@ -20,6 +20,7 @@ from kg.pages import described, exists, labeller_for, rdf, resource_page
 from kg.pages.jsonld import schema_dataset
 from kg.pages.sources import source_kind
 from kg.pages.summaries import summary
+from kg.pages.text import blocks
 from kg.queries import iri as sparql_iri
 from kg.queries import literal, render
 from kg.search import SearchIndex
@@ -61,7 +62,7 @@ def kind_of_graph(graph: str) -> str:
 
 @bp.app_context_processor
 def link_helpers() -> dict[str, object]:
-    return {"href": href, "sparql_link": sparql_link, "source_kind": kind_of_graph}
+    return {"href": href, "sparql_link": sparql_link, "source_kind": kind_of_graph, "text_blocks_of": blocks}
 
 
 def _negotiate() -> rdf.RdfFormat | None:

@@ -35,7 +35,7 @@ from kg.namespaces import (
     SH,
     SKOS,
 )
-from kg.pages.labels import Labeller, literal_in
+from kg.pages.labels import Labeller, literal_in, readable
 from kg.pages.model import PropertyValues, ResourcePage, Term
 from kg.pages.sources import provenance
 from kg.pages.text import blocks
@@ -570,7 +570,7 @@ def validation_for(store: Store, resource: str, labeller: Labeller) -> list[Find
     labeller.terms([str(r["path"]) for r in first.values() if r.get("path") is not None])
     findings = [Finding(SEVERITIES.get(str(r["severity"]), "info"),
                         labeller.term(str(r["path"])) if r.get("path") is not None else None,
-                        _pick(messages[k], labeller.lang), _text(r.get("value")))
+                        readable(_pick(messages[k], labeller.lang), labeller), _text(r.get("value")))
                 for k, r in first.items()]
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order[f.severity], f.path.label.text if f.path else "", f.message))

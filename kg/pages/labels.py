@@ -172,5 +172,19 @@ def literal_in(values: list[Literal], lang: str) -> Literal | None:
     return min(values, key=lambda v: (order.get((v.language or "").split("-")[0], 3), str(v)))
 
 
+_PREFIX_NAMES = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
+_PREFIXED = re.compile(rf"(?<![\w/#:.@-])({_PREFIX_NAMES}):([A-Za-z_][\w-]*)")
+
+
+def readable(text: str, labeller: Labeller) -> str:
+    """A text kg writes for people (a validation message) with its prefixed names (``dcat:contactPoint``)
+    read out as the terms' labels ("kontaktpunkt"): the pages name terms in words."""
+    found = {m.group(0): PREFIXES[m.group(1)] + m.group(2) for m in _PREFIXED.finditer(text)}
+    if not found:
+        return text
+    terms = labeller.terms(list(found.values()))
+    return _PREFIXED.sub(lambda m: terms[found[m.group(0)]].label.text, text)
+
+
 def is_iri(node: object) -> bool:
     return isinstance(node, URIRef)
