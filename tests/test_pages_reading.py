@@ -194,3 +194,19 @@ def test_sitemap_and_robots(client: FlaskClient) -> None:
     assert not [u for u in urls if "/id/quality-measurement/" in u or "/id/validation/" in u]  # derived
     for url in urls[::25]:
         assert client.get(url.split("localhost", 1)[1], headers=HTML).status_code == 200, url
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_property_class_and_datatype_kg_holds_has_a_label_in_both_languages(loaded_store: Store,
+                                                                                 lang: str) -> None:
+    from kg.pages.labels import Labeller
+
+    terms: set[str] = set()
+    for query in ("SELECT DISTINCT ?t WHERE { ?s ?t ?o }", "SELECT DISTINCT ?t WHERE { ?s a ?t }",
+                  "SELECT DISTINCT (DATATYPE(?o) AS ?t) WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }"):
+        terms |= {str(r["t"]) for r in loaded_store.select(query) if r.get("t") is not None}
+    found = Labeller(loaded_store, lang).terms(sorted(terms))
+    unlabelled = sorted(t for t, term in found.items() if term.label.derived)
+    assert not unlabelled, unlabelled
+    other_language = sorted(t for t, term in found.items() if term.label.fallback)
+    assert not other_language, other_language

@@ -130,8 +130,9 @@ def _value_order(value: Value, lang: str, where: dict[str, int]) -> tuple[int, i
 
 
 def hidden_graphs(store: Store) -> str:
-    """The graphs whose links the incoming lists leave out: inference and kg's catalogue bookkeeping."""
-    names = ("inferred", "catalog-index", "void")
+    """The graphs whose links the incoming lists leave out: inference, kg's catalogue bookkeeping and the
+    validation report (a page shows its own findings in its own section)."""
+    names = ("inferred", "catalog-index", "void", "validation")
     return ", ".join(iri(graphs.derived_graph(store.base_iri, name)) for name in names)
 
 
