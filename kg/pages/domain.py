@@ -875,10 +875,10 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         sec["withdrawal"] = concept_withdrawal(store, s, labeller)
         sec["history"] = concept_history(page, lang)
         sec["terms"] = concept_terms(page, lang)
-        sec["definition"] = _literals(page, str(SKOS.definition), lang)
-        sec["example"] = _literals(page, str(SKOS.example), lang)
-        sec["comment"] = _literals(page, str(RDFS.comment), lang)
-        sec["sources"] = _literals(page, str(DCTERMS.source), lang)
+        sec["notes"] = [(key, str(p), *_literals_lang(page, str(p), lang))
+                        for key, p in (("definition", SKOS.definition), ("example", SKOS.example),
+                                       ("comment", RDFS.comment), ("concept_source", DCTERMS.source))
+                        if _literals(page, str(p), lang)]
         sec["usage"] = concept_usage(store, s, labeller)
         narrower = _iris(backward(store, [s], [SKOS.broader])[s][str(SKOS.broader)])
         links = {"broader": _objects(page, str(SKOS.broader)),
