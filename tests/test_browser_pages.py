@@ -191,7 +191,7 @@ def test_search_finds_the_concept_and_english_is_remembered(page: object, site: 
 def test_literals_are_shown_as_text_never_run(page: object, site: str) -> None:
     page.goto(site + "/id/test/hostile")  # type: ignore[attr-defined]
     assert "<script>window.kgPwned = 1</script>" in heading(page)
-    page.locator("details > summary").first.click()  # type: ignore[attr-defined] -- every statement
+    page.locator("details.allstatements > summary").click()  # type: ignore[attr-defined] -- every statement
     main = page.locator("main").inner_text()  # type: ignore[attr-defined]
     assert "<svg onload=window.kgPwned=5>" in main and "</p><script>" in main
     page.goto(site + "/search?q=fjendtlig")  # type: ignore[attr-defined]
