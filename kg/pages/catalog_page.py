@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from kg.namespaces import DCAT, DCTERMS, RDF
-from kg.pages.domain import forward
+from kg.pages.facts import forward
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import Term
 from kg.store.base import Store

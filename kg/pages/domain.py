@@ -35,6 +35,7 @@ from kg.namespaces import (
     SH,
     SKOS,
 )
+from kg.pages.facts import Facts, backward, forward
 from kg.pages.labels import Labeller, literal_in, readable
 from kg.pages.model import PropertyValues, ResourcePage, Term
 from kg.pages.sources import provenance
@@ -204,32 +205,7 @@ def _number_key(number: str) -> tuple[int, ...]:
         return (10**6,)
 
 
-# -- fetching facts in batches ------------------------------------------------------------------
-
-Facts = dict[str, dict[str, list[Node]]]
-
-
-def forward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[s][p]``: the values of each predicate on each node (one query per 300 nodes)."""
-    facts: Facts = defaultdict(lambda: defaultdict(list))
-    nodes = list(dict.fromkeys(nodes))
-    for start in range(0, len(nodes), 300):
-        text = render("browse/node-values", nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
-                      predicates=", ".join(iri(str(p)) for p in predicates))
-        for row in store.select(text):
-            facts[str(row["s"])][str(row["p"])].append(row["o"])
-    return facts
-
-
-def backward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[o][p]``: the resources whose predicate points at each node (pairs bound first)."""
-    facts: Facts = defaultdict(lambda: defaultdict(list))
-    nodes = list(dict.fromkeys(nodes))
-    for start in range(0, len(nodes), 100):
-        pairs = " ".join(f"({iri(n)} {iri(str(p))})" for n in nodes[start:start + 100] for p in predicates)
-        for row in store.select(render("browse/node-subjects", pairs=pairs)):
-            facts[str(row["o"])][str(row["p"])].append(row["s"])
-    return facts
+# -- fetching facts in batches (kg.pages.facts) -------------------------------------------------------
 
 
 def _iris(values: list[Node]) -> list[str]:

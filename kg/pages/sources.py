@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from kg.iris import Minter
 from kg.namespaces import BESLUIT, DCTERMS, FOAF, KG, RDF, SCHEMA
+from kg.pages.facts import backward, forward
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import Term, Value
 from kg.queries import iri, render
@@ -227,8 +228,6 @@ class _Places:
     """
 
     def __init__(self, store: Store, labeller: Labeller, subjects: list[str], rows: Rows) -> None:
-        from kg.pages.domain import backward, forward
-
         self.labeller = labeller
         self.minter = Minter(store.base_iri)
         subjects = list(dict.fromkeys(subjects))
