@@ -116,6 +116,12 @@ class Provenance:
             return found.get(value_key(value), [])
         return _distinct(m for marks in found.values() for m in marks)
 
+    def stated(self, subject: str, predicate: str, values: list[Value]) -> list[Value]:
+        """The values some source states, not only inference (a record lists those; the statements
+        table lists all)."""
+        return [v for v in values
+                if not (marks := self.of(subject, predicate, v)) or any(m.kind != "inferred" for m in marks)]
+
     def kinds(self) -> list[str]:
         """The kinds of source on the page (for the legend)."""
         seen = {m.kind for by_value in self.marks.values() for ms in by_value.values() for m in ms}
