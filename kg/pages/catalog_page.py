@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.namespaces import DCAT, DCTERMS, RDF
+from kg.namespaces import DCAT, DCTERMS, KG, RDF
 from kg.pages.facts import forward
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import Term
 from kg.store.base import Store
+
+#: What an entry is called, the most specific first.
+KINDS = (DCAT.DataService, KG.ArchitectureProduct, DCAT.Dataset)
 
 
 @dataclass
@@ -36,9 +39,9 @@ def catalog_rows(store: Store, items: list[str], labeller: Labeller) -> list[Cat
     """The page's entries, in the catalogue's order."""
     facts = forward(store, items, [DCTERMS.title, DCTERMS.publisher, DCAT.theme, DCTERMS.description,
                                    RDF.type])
-    linked = [str(o) for i in items for p in (DCTERMS.publisher, DCAT.theme, RDF.type)
+    linked = [str(o) for i in items for p in (DCTERMS.publisher, DCAT.theme)
               for o in facts[i][str(p)] if isinstance(o, URIRef)]
-    labeller.terms(items + linked)
+    labeller.terms(items + linked + [str(k) for k in KINDS])
     rows = []
     for i in items:
         f = facts[i]
@@ -47,7 +50,7 @@ def catalog_rows(store: Store, items: list[str], labeller: Labeller) -> list[Cat
         term = labeller.term(i)
         publishers = sorted(str(o) for o in f[str(DCTERMS.publisher)] if isinstance(o, URIRef))
         types = {str(o) for o in f[str(RDF.type)]}
-        kind = str(DCAT.DataService) if str(DCAT.DataService) in types else str(DCAT.Dataset)
+        kind = next((str(k) for k in KINDS if str(k) in types), str(DCAT.Dataset))
         rows.append(CatalogRow(
             term, str(title) if title is not None else term.label.text,
             title.language if title is not None else term.label.lang,
