@@ -25,7 +25,7 @@ from typing import Any
 from kg.config import Settings
 
 #: The layout; a file written by another layout is rebuilt from scratch by the next refresh.
-LAYOUT = "kg-publication-1"
+LAYOUT = "kg-publication-2"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,13 @@ class Publication:
     def _init(db: sqlite3.Connection) -> None:
         db.executescript(_SCHEMA)
         row = db.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
-        if row is None or row[0] != LAYOUT:
+        if row is None or row[0] != LAYOUT:  # another layout: everything goes, the next refresh rebuilds
+            for virtual in (True, False):  # full-text tables first: dropping one drops its shadow tables
+                tables = [r[0] for r in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                    "AND name NOT IN ('meta', 'documents') AND (sql LIKE 'CREATE VIRTUAL%') = ?", (virtual,))]
+                for table in tables:
+                    db.execute(f'DROP TABLE IF EXISTS "{table}"')
             db.execute("DELETE FROM documents")
             db.execute("DELETE FROM meta")
             db.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT,))

@@ -62,6 +62,14 @@ _LABELS = {str(p): n for n, p in enumerate((SKOS.prefLabel, RDFS.label, DCTERMS.
 _NAMES = frozenset(str(p) for p in (SKOS.altLabel, MDL.deprecatedLabel, SKOS.hiddenLabel, SKOS.notation,
                                     DCTERMS.identifier, KG.number, DCAT.keyword))
 _MAX_TERMS = 8
+#: How much each kind's BM25 score counts (bm25 is negative: a larger weight ranks higher).  A
+#: reviewer searching "ladepunkt" means the concept before the model's class of the same name, and
+#: "CPR" the council's item about it before the many terms of the CPR concept list that mention it.
+KIND_WEIGHTS = {"meeting": 2.0, "item": 2.0, "decision": 1.8, "case": 1.8, "product": 1.8, "dataset": 1.8,
+                "scheme": 1.6, "concept": 1.5, "organisation": 1.4, "person": 1.4, "recommendation": 1.2,
+                "document": 1.2, "ontology": 1.0, "term": 1.0, "other": 0.8}
+_KIND_WEIGHT = "(CASE kind " + " ".join(f"WHEN '{k}' THEN {w}" for k, w in KIND_WEIGHTS.items()) \
+    + " ELSE 1.0 END)"
 #: Above this many matches, ranking and exact facet counts would read them all; see SearchIndex.search.
 RANK_LIMIT = 2000
 
@@ -73,6 +81,7 @@ class Hit:
     label: list[tuple[str, bool]]          # segments of the label, hits marked
     snippet: list[tuple[str, bool]]        # segments of the best matching text
     fallback: bool                         # the label is not in the asked language
+    snippet_fallback: bool = False         # the snippet is from the text in the other language
 
 
 @dataclass
@@ -135,15 +144,24 @@ class SearchIndex:
                                        names)
         except (sqlite3.OperationalError, FileNotFoundError):  # nothing indexed yet
             return result
-        for iri_, kind_, label, other, body, names_ in rows:
+        for iri_, kind_, label, other, body, other_body, names_ in rows:
             shown = label or other or iri_
-            snippet = body if HIT_START in body else (names_ if HIT_START in names_ else body)
+            # One language per hit: the text in the reader's language; the other language's text only
+            # when the words are found there alone (the page marks it); else the names that matched.
+            snippet, snippet_fallback = body, False
+            if HIT_START not in body:
+                if HIT_START in names_:
+                    snippet = names_
+                elif HIT_START in other_body:
+                    snippet, snippet_fallback = other_body, True
+                elif not body:
+                    snippet, snippet_fallback = other_body, bool(other_body)
             result.hits.append(Hit(iri_, kind_, segments(shown), segments(snippet),
-                                   fallback=not label and bool(other)))
+                                   fallback=not label and bool(other), snippet_fallback=snippet_fallback))
         return result
 
 
-Row = tuple[str, str, str, str, str, str]
+Row = tuple[str, str, str, str, str, str, str]
 
 
 class _Lookup:
@@ -186,14 +204,18 @@ class _Lookup:
     def page(self, expression: str, text: str, lang: str, limit: int, offset: int, ranked: bool) -> list[Row]:
         label_col = 2 if lang == "da" else 3
         other_col = 5 - label_col
+        body_col = 5 if lang == "da" else 6
+        other_body = 11 - body_col
         order = ("ORDER BY (label_da = ? COLLATE NOCASE OR label_en = ? COLLATE NOCASE) DESC, "
-                 "bm25(search_docs, 0, 0, 10.0, 10.0, 5.0, 1.0, 0)") if ranked else ""
-        params: list[object] = [HIT_START, HIT_END] * 4 + [expression]
+                 f"bm25(search_docs, 0, 0, 10.0, 10.0, 5.0, 1.0, 1.0, 0) * {_KIND_WEIGHT}") if ranked else ""
+        params: list[object] = [HIT_START, HIT_END] * 5 + [expression]
         params += [text.strip()] * 2 if ranked else []
         rows = self.db.execute(
             f"SELECT iri, kind, highlight(search_docs, {label_col}, ?, ?), "
             f"highlight(search_docs, {other_col}, ?, ?), "
-            f"snippet(search_docs, 5, ?, ?, '…', 16), snippet(search_docs, 4, ?, ?, '…', 12) "
+            f"snippet(search_docs, {body_col}, ?, ?, '…', 16), "
+            f"snippet(search_docs, {other_body}, ?, ?, '…', 16), "
+            f"snippet(search_docs, 4, ?, ?, '…', 12) "
             f"FROM search_docs WHERE search_docs MATCH ? {order} LIMIT ? OFFSET ?",
             [*params, limit, offset]).fetchall()
         return rows  # type: ignore[no-any-return]
@@ -201,15 +223,18 @@ class _Lookup:
 
 def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_docs USING fts5(iri UNINDEXED, kind UNINDEXED, "
-               "label_da, label_en, names, body, kindtoken, "
+               "label_da, label_en, names, body_da, body_en, kindtoken, "
                "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')")
 
 
-def collect(store: Store) -> list[tuple[str, str, str, str, str, str]]:
-    """One document per resource: (iri, kind, Danish label, English label, names, body)."""
+def collect(store: Store) -> list[tuple[str, str, str, str, str, str, str]]:
+    """One document per resource: (iri, kind, Danish label, English label, names, Danish text, English text).
+
+    Texts are kept apart by language so a hit's snippet is in the reader's language; a text with
+    no language tag goes to both."""
     labels: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
     names: dict[str, list[str]] = defaultdict(list)
-    body: dict[str, list[str]] = defaultdict(list)
+    body: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"da": [], "en": []})
     for row in store.select(get_query("search/documents")):
         s, p, o = str(row["s"]), str(row["p"]), row["o"]
         text = str(o)
@@ -223,11 +248,11 @@ def collect(store: Store) -> list[tuple[str, str, str, str, str, str]]:
                 if best is None or score < best[0]:
                     labels[s][key] = (score, text)
             if p == str(KG.proposalTitle):
-                body[s].append(text)
+                _add_text(body[s], lang, text)
         elif p in _NAMES:
             names[s].append(text)
         else:
-            body[s].append(text)
+            _add_text(body[s], lang, text)
     for row in store.select(get_query("search/item-cases")):
         names[str(row["s"])].append(str(row["id"]))
     kinds: dict[str, str] = {}
@@ -242,9 +267,17 @@ def collect(store: Store) -> list[tuple[str, str, str, str, str, str]]:
     for s in set(labels) | set(names) | set(body):
         da = labels[s].get("da", (0, ""))[1]
         en = labels[s].get("en", (0, ""))[1]
+        texts = body.get(s, {"da": [], "en": []})
         docs.append((s, kinds.get(s, "other"), da, en, " · ".join(dict.fromkeys(names[s])),
-                     "\n".join(dict.fromkeys(body[s]))[:20000]))
+                     "\n".join(dict.fromkeys(texts["da"]))[:20000],
+                     "\n".join(dict.fromkeys(texts["en"]))[:20000]))
     return sorted(docs)
+
+
+def _add_text(texts: dict[str, list[str]], lang: str, text: str) -> None:
+    """A text under its language; an untagged one (or in a third language) under both."""
+    for key in ([lang] if lang in ("da", "en") else ["da", "en"]):
+        texts[key].append(text)
 
 
 def refresh(store: Store, settings: Settings, publication: Publication) -> int:
@@ -252,10 +285,10 @@ def refresh(store: Store, settings: Settings, publication: Publication) -> int:
     docs = collect(store)
     with publication.writing() as batch:
         db = batch.db
+        db.execute("DROP TABLE IF EXISTS search_docs")  # its columns may be an earlier layout's
         _create(db)
-        db.execute("DELETE FROM search_docs")
-        db.executemany("INSERT INTO search_docs (iri, kind, label_da, label_en, names, body, kindtoken) "
-                       "VALUES (?, ?, ?, ?, ?, ?, 'k' || ?2)", docs)
+        db.executemany("INSERT INTO search_docs (iri, kind, label_da, label_en, names, body_da, body_en, "
+                       "kindtoken) VALUES (?, ?, ?, ?, ?, ?, ?, 'k' || ?2)", docs)
     with publication.connection() as db:
         db.execute("INSERT INTO search_docs(search_docs) VALUES ('optimize')")
     return len(docs)

@@ -48,6 +48,8 @@ def client(settings: Settings, store: Store) -> FlaskClient:
 
 
 def text_of(html: str) -> str:
+    """The page's text without tags and without its source marks (each a closed ``<details>``)."""
+    html = re.sub(r'<details class="src[^"]*">.*?</details>', " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 

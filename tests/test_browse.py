@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import Settings
-from kg.namespaces import APPROVAL, KG, RDFS
+from kg.namespaces import APPROVAL, KG, RDF, RDFS, SCHEMA
 from kg.pages.labels import Labeller, choose, curie
 from kg.pages.resource import INCOMING_PER_PAGE
 from kg.store import Store, open_store
@@ -148,13 +147,25 @@ def test_concept_page_shows_terms_definition_and_relations(client: FlaskClient) 
     assert "AFIR" in page                                             # the source
 
 
-def test_dataset_page_embeds_json_ld_safely(client: FlaskClient) -> None:
-    page = client.get("/id/dataset/cpr", headers=HTML).get_data(as_text=True)
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    assert block is not None
-    data = json.loads(block.group(1))
-    assert any(node.get("@id", "").endswith("/id/dataset/cpr") for node in data)
-    assert "<" not in block.group(1)
+@pytest.mark.parametrize(("path", "name"), [
+    ("/id/dataset/cpr", "Det Centrale Personregister (CPR)"),
+    (PRODUCT, "Arkitekturbeskrivelse vedr. datasæt og datakataloger (DCAT)"),
+])
+def test_dataset_and_product_pages_embed_a_schema_org_dataset(client: FlaskClient, settings: Settings,
+                                                               path: str, name: str) -> None:
+    page = client.get(path, headers=HTML).get_data(as_text=True)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1 and "<" not in blocks[0]            # Jinja's tojson escapes markup
+    graph = Graph().parse(data=blocks[0], format="json-ld")     # the context is inline: no network
+    dataset = URIRef(settings.base_iri + path)
+    assert (dataset, RDF.type, SCHEMA.Dataset) in graph
+    assert (dataset, SCHEMA.name, Literal(name)) in graph
+    assert any(True for _ in graph.objects(dataset, SCHEMA.description))
+    downloads = list(graph.objects(dataset, SCHEMA.distribution))
+    if path == PRODUCT:
+        urls = {str(o) for d in downloads for o in graph.objects(d, SCHEMA.contentUrl)}
+        assert urls == {settings.base_iri + PRODUCT + ".ttl"}
+        assert (dataset, SCHEMA.version, Literal("2.0")) in graph     # what the board said, not a release
 
 
 # -- language -------------------------------------------------------------------------------------

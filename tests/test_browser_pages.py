@@ -144,7 +144,7 @@ def test_follow_a_decision_to_its_product_and_back_to_the_case(page: object, sit
     page.locator("section[aria-labelledby=dec-h] a[href$='/id/product/dcat-ap-dk']").click()  # type: ignore[attr-defined]
     page.wait_for_url(re.compile(r"/id/product/dcat-ap-dk$"))  # type: ignore[attr-defined]
     approval = page.locator("section[aria-labelledby=appr-h]").inner_text()  # type: ignore[attr-defined]
-    assert "2023-10-31" in approval and "godkendt med bemærkninger" in approval
+    assert "31. oktober 2023" in approval and "godkendt med bemærkninger" in approval
     shot(page, "product")
 
     page.locator("section[aria-labelledby=appr-h] a[href$='/id/case/SAG-2022-04763']").first.click()  # type: ignore[attr-defined]
@@ -191,7 +191,7 @@ def test_search_finds_the_concept_and_english_is_remembered(page: object, site: 
 def test_literals_are_shown_as_text_never_run(page: object, site: str) -> None:
     page.goto(site + "/id/test/hostile")  # type: ignore[attr-defined]
     assert "<script>window.kgPwned = 1</script>" in heading(page)
-    page.locator("details > summary").first.click()  # type: ignore[attr-defined] -- every statement
+    page.locator("details.allstatements > summary").click()  # type: ignore[attr-defined] -- every statement
     main = page.locator("main").inner_text()  # type: ignore[attr-defined]
     assert "<svg onload=window.kgPwned=5>" in main and "</p><script>" in main
     page.goto(site + "/search?q=fjendtlig")  # type: ignore[attr-defined]
@@ -210,7 +210,8 @@ PAGE_TYPES = {
     "concept": "/id/concept/ladeinfrastruktur/ladepunkt", "organisation": "/id/org/arkitekturboard",
     "person": "/id/person/vibeke-normann", "search": "/search?q=ladepunkt", "validation": "/validation",
     "quality": "/quality", "ontology": "/def/kg", "graph": "/graph/meetings/it-arkitekturraadet-2023-11-30",
-    "notfound": "/id/no/such-thing",
+    "notfound": "/id/no/such-thing", "catalog": "/catalog",
+    "board-meeting": "/id/meeting/arkitekturboard/2023-10-31",
 }
 
 
@@ -247,3 +248,48 @@ def test_pages_work_without_javascript(browser: object, site: str) -> None:
     index = page.locator("dl.azindex").inner_text()
     assert "Stik" in index and "Ladepunkt" not in index
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_screenshots_of_every_page_type_in_both_languages(page: object, site: str, lang: str) -> None:
+    """One full-page screenshot per page type and language in tests/artifacts/, for people to look at."""
+    for kind, path in sorted(PAGE_TYPES.items()):
+        response = page.goto(site + path + ("&" if "?" in path else "?") + f"lang={lang}")  # type: ignore[attr-defined]
+        assert response.status == (404 if kind == "notfound" else 200), kind
+        assert page.locator("html").get_attribute("lang") == lang  # type: ignore[attr-defined]
+        assert page.locator("h1").count() == 1, kind  # type: ignore[attr-defined]
+        shot(page, f"{kind}-{lang}")
+
+
+def test_a_source_mark_opens_the_passage_without_javascript(browser: object, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="da-DK",  # type: ignore[attr-defined]
+                                  viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(site + "/id/decision/arkitekturboard/2023-10-31/2")
+    outcome = page.locator("xpath=//section[@aria-labelledby='dec-h']//dt[normalize-space()='Udfald']"
+                           "/following-sibling::dd[1]//details")
+    quote = "Arkitekturbeskrivelsen blev godkendt med følgende bemærkninger:"
+    assert not page.get_by_text(quote).first.is_visible()            # closed: one quiet word
+    outcome.locator("summary").click()
+    assert page.get_by_text(quote).first.is_visible()                # open: the agenda's own words
+    assert "punkt 2.9" in outcome.inner_text() and "sagsfremstilling" in outcome.inner_text()
+    shot(page, "decision-source-open")
+    page.goto(site + "/id/product/dcat-ap-dk")
+    version = page.locator("xpath=//section[@aria-labelledby='rec-h']//dt[normalize-space()='version']"
+                           "/following-sibling::dd[1]//details")
+    version.locator("summary").click()
+    assert "version 2.0 af standarden" in version.inner_text()
+    shot(page, "product-editorial-open")
+    context.close()
+
+
+def test_the_meeting_page_prints_as_a_document(page: object, site: str) -> None:
+    page.goto(site + MEETING)  # type: ignore[attr-defined]
+    page.emulate_media(media="print")  # type: ignore[attr-defined]
+    assert not page.locator("header.site nav").is_visible()  # type: ignore[attr-defined]
+    assert not page.locator("section#incoming").is_visible()  # type: ignore[attr-defined]
+    head = page.locator("section.meetinghead").inner_text()  # type: ignore[attr-defined]
+    assert "30. november 2023" in head and "KOMBIT, Halfdansgade 8" in head
+    assert page.locator("article.item").count() == 9  # type: ignore[attr-defined]
+    shot(page, "meeting-print")
+    page.pdf(path=str(ARTIFACTS / "meeting-print.pdf"))  # type: ignore[attr-defined]

@@ -46,6 +46,25 @@ def test_labels_are_found_ranked_and_highlighted(loaded_store: Store, settings: 
     assert any(hit for h in result.hits[2:] for _, hit in h.label)     # the rest highlighted too
 
 
+def test_the_thing_a_reviewer_means_comes_first(loaded_store: Store, settings: Settings) -> None:
+    index = search_index(loaded_store, settings)
+    ladepunkt = index.search("ladepunkt", "da").hits
+    assert ladepunkt[0].iri == settings.base_iri + "/id/concept/ladeinfrastruktur/ladepunkt"  # then the class
+    assert ladepunkt[1].iri == "https://kg.rammearkitektur.dk/def/ladeinfrastruktur#Ladepunkt"
+    cpr = [h.iri for h in index.search("CPR", "da", limit=20).hits]                        # page 1
+    assert settings.base_iri + "/id/agenda-item/it-arkitekturraadet/2023-11-30/2.5" in cpr
+    assert cpr[0] == settings.base_iri + "/id/dataset/cpr"
+
+
+def test_snippets_are_in_the_readers_language(loaded_store: Store, settings: Settings) -> None:
+    index = search_index(loaded_store, settings)
+    scheme = settings.base_iri + "/id/concept/cpr-event"
+    for lang, words in (("da", "Hændelser i CPR"), ("en", "Events in CPR")):
+        hit = next(h for h in index.search("CPR", lang, limit=40).hits if h.iri == scheme)
+        snippet = "".join(text for text, _ in hit.snippet)
+        assert words in snippet and not hit.snippet_fallback, (lang, snippet)
+
+
 def test_case_numbers_and_item_numbers_are_found(loaded_store: Store, settings: Settings) -> None:
     index = search_index(loaded_store, settings)
     result = index.search("SAG-2022-04763", "da")
@@ -133,8 +152,8 @@ def test_common_words_rank_label_hits_first_then_the_rest(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(search, "RANK_LIMIT", 50)
     docs = [(f"http://x/text/{n:03d}", "dataset", f"Datasæt {n:03d}", "", "",
-             "Oversigt over skoler i Køge Kommune") for n in range(120)]
-    docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "") for n in range(3)]
+             "Oversigt over skoler i Køge Kommune", "") for n in range(120)]
+    docs += [(f"http://x/org/{n}", "organisation", f"Køge Kommune {n}", "", "", "", "") for n in range(3)]
     monkeypatch.setattr(search, "collect", lambda store: sorted(docs))
     publication = Publication(None)
     search.refresh(None, None, publication)  # type: ignore[arg-type]

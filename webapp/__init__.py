@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
     app.extensions["kg.publication"] = publication if publication is not None else writer.publication
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
-    from webapp import browse, catalog, core, i18n, openapi, search, security, sparql
+    from webapp import browse, catalog, core, i18n, openapi, search, security, site, sparql
 
     app.register_blueprint(core.bp)
     app.register_blueprint(catalog.bp)
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
     app.register_blueprint(browse.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(site.bp)
     i18n.init_app(app)
     core.register_error_handlers(app)
     security.init_app(app, settings)

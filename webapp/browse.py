@@ -17,7 +17,10 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from kg.config import DEFAULT_BASE_IRI
 from kg.pages import described, exists, labeller_for, rdf, resource_page
+from kg.pages.jsonld import schema_dataset
+from kg.pages.sources import source_kind
 from kg.pages.summaries import summary
+from kg.pages.text import blocks
 from kg.queries import iri as sparql_iri
 from kg.queries import literal, render
 from kg.search import SearchIndex
@@ -57,9 +60,14 @@ def sparql_link(value: str) -> str:
     return request.script_root + "/sparql?" + urlencode({"query": f"DESCRIBE <{value}>"})
 
 
+def kind_of_graph(graph: str) -> str:
+    """The kind of source a named graph holds (agenda, editorial file, derived links …), for the pages."""
+    return source_kind(graph, get_settings().base_iri)
+
+
 @bp.app_context_processor
 def link_helpers() -> dict[str, object]:
-    return {"href": href, "sparql_link": sparql_link}
+    return {"href": href, "sparql_link": sparql_link, "source_kind": kind_of_graph, "text_blocks_of": blocks}
 
 
 def _negotiate() -> rdf.RdfFormat | None:
@@ -140,7 +148,9 @@ def resource_html(value: str) -> str:
     store = get_store()
     page = resource_page(store, value, lang, incoming_focus=request.args.get("in"),
                          incoming_page=_page_arg(), within=request.args.get("within", "")[:100])
-    json_ld = rdf.json_ld(store, value) if page.kind == "dataset" else None
+    json_ld = None
+    if page.kind in ("dataset", "product"):
+        json_ld = schema_dataset(page, lang, page.sections.get("downloads"), page.sections.get("catalog"))
     return render_template("resource.html", page=page, alternates=_alternates(value), json_ld=json_ld,
                            s=page.sections)
 

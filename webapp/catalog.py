@@ -19,7 +19,10 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
-from webapp.context import get_publication, get_settings
+from kg.pages import labeller_for
+from kg.pages.catalog_page import catalog_rows
+from webapp.context import get_publication, get_settings, get_store
+from webapp.i18n import current_language
 from webapp.params import page_number, whole_number
 
 bp = Blueprint("catalog", __name__)
@@ -99,7 +102,9 @@ def _catalog_html(page: int, per_page: int, since: str | None) -> str:
     query = _canonical_query(page, per_page, since)
     alternates = {f.extension: f"{request.script_root}/catalog.{f.extension}?{query}"
                   for f in FORMATS.values()}
-    return render_template("catalog.html", paging=paging, items=items, alternates=alternates,
+    store = get_store()  # the page's own entries, bound first: the cost follows the page
+    rows = catalog_rows(store, items, labeller_for(store, current_language()))
+    return render_template("catalog.html", paging=paging, rows=rows, alternates=alternates,
                            formats=FORMATS, settings=get_settings())
 
 

@@ -9,6 +9,7 @@ chosen by :mod:`kg.pages.labels` with the same language.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,6 +34,29 @@ def translate(key: str, lang: str) -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry.get(DEFAULT) or key
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}:\d{2}))?")
+
+
+def format_date(value: str, lang: str, with_time: bool = True) -> str:
+    """A date as a reader writes it: "30. november 2023, kl. 10:00" / "30 November 2023, 10:00";
+    a month ("september 2023") or a year as precise as the value; anything else unchanged."""
+    found = _DATE.match(value or "")
+    if not found:
+        return value
+    year, month, day, clock = found.groups()
+    if month is None:
+        return year
+    name = translate(f"month_{int(month)}", lang)
+    if day is None:
+        text = translate("month_format", lang).replace("{month}", name).replace("{y}", year)
+    else:
+        text = (translate("date_format", lang).replace("{d}", str(int(day))).replace("{month}", name)
+                .replace("{y}", year))
+    if clock and with_time:
+        text += ", " + translate("time_format", lang).replace("{t}", clock)
+    return text
 
 
 def current_language() -> str:
@@ -74,6 +98,7 @@ def init_app(app: Flask) -> None:
             "other_lang": "en" if lang == "da" else "da",
             "t": lambda key: translate(key, lang),
             "url_with": url_with,
+            "human_date": lambda value, with_time=True: format_date(str(value or ""), lang, with_time),
         }
 
     @app.after_request

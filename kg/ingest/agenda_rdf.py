@@ -71,16 +71,27 @@ def da(text: str) -> Literal:
 
 
 def render(blocks: list[Block]) -> str:
-    """A part's text as written: paragraphs joined with blank lines, list items marked."""
+    """A part's text as written: paragraphs joined with blank lines, list items and sub-headings marked
+    (``- ``, ``1. ``, ``### ``), so a reader of the literal still sees the part's structure."""
     out = []
     for block in blocks:
-        if block.kind == "bullet":
+        if is_subheading(block):
+            out.append(f"### {block.text}")
+        elif block.kind == "bullet":
             out.append(f"- {block.text}")
         elif block.kind == "number":
             out.append(f"{block.label}. {block.text}")
         else:
             out.append(block.text)
     return "\n\n".join(out)
+
+
+def is_subheading(block: Block) -> bool:
+    """A heading inside a part, or a short line set wholly in bold (how Word authors often write one)."""
+    if block.kind == "heading":
+        return True
+    return (block.kind == "para" and block.strong and len(block.text) <= 120
+            and not block.text.rstrip().endswith((".", ":", ";", "!", "?")))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.iris import Minter
 from kg.namespaces import (
+    ADMS,
     BESLUIT,
     CV,
     DCAT,
@@ -34,8 +35,11 @@ from kg.namespaces import (
     SH,
     SKOS,
 )
-from kg.pages.labels import Labeller, literal_in
-from kg.pages.model import ResourcePage, Term
+from kg.pages.facts import Facts, backward, forward
+from kg.pages.labels import Labeller, literal_in, readable
+from kg.pages.model import PropertyValues, ResourcePage, Term
+from kg.pages.sources import provenance
+from kg.pages.text import blocks
 from kg.queries import iri, render
 from kg.store.base import Store
 
@@ -60,6 +64,20 @@ def kind_of(types: list[str]) -> str:
     return next((kind for cls, kind in KINDS if cls in present), "resource")
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a decision's remarks or statement: its own IRI (its source mark hangs on it),
+    its text and its place in the document."""
+
+    iri: str
+    text: str
+    position: int = 0
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Recommendation:
     term: Term
@@ -77,7 +95,7 @@ class ItemDecision:
     term: Term
     outcome: Term | None = None
     text: str = ""
-    remarks: list[str] = field(default_factory=list)
+    remarks: list[Paragraph] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +112,7 @@ class AgendaItem:
     term: Term
     number: str = ""
     title: str = ""
+    title_lang: str | None = None
     position: int = 0
     case: Term | None = None
     case_id: str = ""
@@ -117,6 +136,7 @@ class AgendaSection:
     title: str
     position: int
     items: list[AgendaItem] = field(default_factory=list)
+    title_lang: str | None = None
 
 
 @dataclass
@@ -129,9 +149,10 @@ class Decision:
     meeting: Term | None = None
     date: str = ""
     body: Term | None = None
-    remarks: list[str] = field(default_factory=list)
-    statements: list[str] = field(default_factory=list)
+    remarks: list[Paragraph] = field(default_factory=list)
+    statements: list[Paragraph] = field(default_factory=list)
     reported_in: list[Term] = field(default_factory=list)
+    reported_on: str = ""                                # the date of the meeting that reported it
     cases: list[Term] = field(default_factory=list)      # the cases of the items that reported it
     text: str = ""                                       # a minutes decision's own text
     item: Term | None = None                             # the item a minutes decision is on
@@ -166,6 +187,12 @@ def _pick(literals: list[Node], lang: str) -> str:
     return "" if chosen is None else str(chosen)
 
 
+def _pick_lang(literals: list[Node], lang: str) -> str | None:
+    """The language of the literal :func:`_pick` chooses (so a page can mark a text in another language)."""
+    chosen = literal_in([v for v in literals if isinstance(v, Literal)], lang)
+    return None if chosen is None else chosen.language
+
+
 def _date(node: Node | None) -> str:
     """The date part of a date or date-time literal (what the pages print)."""
     return _text(node)[:10]
@@ -178,32 +205,7 @@ def _number_key(number: str) -> tuple[int, ...]:
         return (10**6,)
 
 
-# -- fetching facts in batches ------------------------------------------------------------------
-
-Facts = dict[str, dict[str, list[Node]]]
-
-
-def forward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[s][p]``: the values of each predicate on each node (one query per 300 nodes)."""
-    facts: Facts = defaultdict(lambda: defaultdict(list))
-    nodes = list(dict.fromkeys(nodes))
-    for start in range(0, len(nodes), 300):
-        text = render("browse/node-values", nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
-                      predicates=", ".join(iri(str(p)) for p in predicates))
-        for row in store.select(text):
-            facts[str(row["s"])][str(row["p"])].append(row["o"])
-    return facts
-
-
-def backward(store: Store, nodes: list[str], predicates: list[URIRef]) -> Facts:
-    """``facts[o][p]``: the resources whose predicate points at each node (pairs bound first)."""
-    facts: Facts = defaultdict(lambda: defaultdict(list))
-    nodes = list(dict.fromkeys(nodes))
-    for start in range(0, len(nodes), 100):
-        pairs = " ".join(f"({iri(n)} {iri(str(p))})" for n in nodes[start:start + 100] for p in predicates)
-        for row in store.select(render("browse/node-subjects", pairs=pairs)):
-            facts[str(row["o"])][str(row["p"])].append(row["s"])
-    return facts
+# -- fetching facts in batches (kg.pages.facts) -------------------------------------------------------
 
 
 def _iris(values: list[Node]) -> list[str]:
@@ -223,7 +225,7 @@ PART_PREDICATES = [DCTERMS.identifier, SCHEMA.position, RDF.value, KG.recommenda
                    DCTERMS.date]
 
 
-def paragraphs(store: Store, owners: list[str], predicate: URIRef) -> dict[str, list[str]]:
+def paragraphs(store: Store, owners: list[str], predicate: URIRef) -> dict[str, list[Paragraph]]:
     """The remark or statement paragraphs of each decision, in the document's order (``schema:position``).
 
     Paragraphs are resources with ``rdf:value``; a plain literal value (older data) is kept too,
@@ -231,13 +233,19 @@ def paragraphs(store: Store, owners: list[str], predicate: URIRef) -> dict[str, 
     found = forward(store, owners, [predicate])
     nodes = [n for o in owners for n in _iris(found[o][str(predicate)])]
     values = forward(store, nodes, [RDF.value, SCHEMA.position])
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Paragraph]] = {}
     for owner in owners:
         listed = found[owner][str(predicate)]
         ordered = sorted(_iris(listed), key=lambda n: (_int(_first(values, n, SCHEMA.position)), n))
-        out[owner] = [_text(_first(values, n, RDF.value)) for n in ordered] + \
-            sorted(str(v) for v in listed if isinstance(v, Literal))
+        out[owner] = [_paragraph(n, values) for n in ordered] + \
+            [Paragraph("", str(v), 0, v.language) for v in sorted(listed, key=str) if isinstance(v, Literal)]
     return out
+
+
+def _paragraph(node: str, values: Facts) -> Paragraph:
+    text = _first(values, node, RDF.value)
+    return Paragraph(node, _text(text), _int(_first(values, node, SCHEMA.position)),
+                     text.language if isinstance(text, Literal) else None)
 
 
 def item_decisions(store: Store, item_iris: list[str], labeller: Labeller) -> dict[str, ItemDecision]:
@@ -306,6 +314,7 @@ def agenda_items(store: Store, labeller: Labeller, item_iris: list[str]) -> dict
         term = labeller.term(i)
         item = AgendaItem(term, number=_text(_first(facts, i, KG.number)),
                           title=_pick(f[str(DCTERMS.title)], lang) or term.label.text,
+                          title_lang=_pick_lang(f[str(DCTERMS.title)], lang) or term.label.lang,
                           position=_int(_first(facts, i, SCHEMA.position)),
                           section=_text(_first(facts, i, KG.inSection)))
         cases = sorted(_iris(f[str(KG.case)]),
@@ -356,7 +365,8 @@ def meeting_agenda(store: Store, meeting: str, labeller: Labeller) -> list[Agend
         placed.update(m.term.iri for m in members)
         out.append(AgendaSection(labeller.term(s), _text(_first(sections, s, KG.number)),
                                  _pick(sections[s][str(DCTERMS.title)], labeller.lang),
-                                 _int(_first(sections, s, SCHEMA.position)), _ordered(members)))
+                                 _int(_first(sections, s, SCHEMA.position)), _ordered(members),
+                                 _pick_lang(sections[s][str(DCTERMS.title)], labeller.lang)))
     loose = [it for i, it in items.items() if i not in placed]
     if loose:
         out.append(AgendaSection(None, "", "", 10**6, _ordered(loose)))
@@ -418,6 +428,8 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
     reporters = backward(store, meetings, [KG.reportsOn])
     reporting = [i for m in meetings for i in _iris(reporters[m][str(KG.reportsOn)])]
     cases = forward(store, reporting, [KG.case])
+    reporting_meeting = meetings_of(store, reporting)
+    rdates = forward(store, list(set(reporting_meeting.values())), [BESLUIT.geplandeStart])
     labeller.terms(decision_iris + meetings + [c for i in reporting for c in _iris(cases[i][str(KG.case)])]
                    + [x for d in decision_iris for p in (KG.approves, KG.outcome, KG.decisionOn)
                       for x in _iris(facts[d][str(p)])]
@@ -443,6 +455,8 @@ def decisions_detail(store: Store, decision_iris: list[str], labeller: Labeller)
             dec.body = labeller.term(str(body)) if isinstance(body, URIRef) else None
             items = sorted(set(_iris(reporters[m][str(KG.reportsOn)])))
             dec.reported_in = [labeller.term(i) for i in items]
+            dec.reported_on = min((_date(_first(rdates, reporting_meeting[i], BESLUIT.geplandeStart))
+                                   for i in items if i in reporting_meeting), default="")
             case_iris = dict.fromkeys(c for i in items for c in _iris(cases[i][str(KG.case)]))
             dec.cases = [labeller.term(c) for c in case_iris]
         out.append(dec)
@@ -561,7 +575,7 @@ def validation_for(store: Store, resource: str, labeller: Labeller) -> list[Find
     labeller.terms([str(r["path"]) for r in first.values() if r.get("path") is not None])
     findings = [Finding(SEVERITIES.get(str(r["severity"]), "info"),
                         labeller.term(str(r["path"])) if r.get("path") is not None else None,
-                        _pick(messages[k], labeller.lang), _text(r.get("value")))
+                        readable(_pick(messages[k], labeller.lang), labeller), _text(r.get("value")))
                 for k, r in first.items()]
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order[f.severity], f.path.label.text if f.path else "", f.message))
@@ -782,21 +796,31 @@ def _literals(page: ResourcePage, predicate: str, lang: str) -> list[str]:
 
 
 def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: str = "") -> ResourcePage:
-    """Add the domain sections for the page's kind (in place) and return the page."""
+    """Add the domain sections for the page's kind (in place), where each statement comes from, and
+    return the page."""
     kind, s, lang = page.kind, page.iri, labeller.lang
     sec = page.sections
+    subjects: list[str] = [s]
     if kind == "meeting":
+        sec["header"] = meeting_header(page, labeller)
         sec["agenda"] = meeting_agenda(store, s, labeller)
         sec["decisions"] = meeting_decisions(store, [s], labeller)
+        subjects += [it.term.iri for section in sec["agenda"] for it in section.items]
+        subjects += [d.term.iri for d in sec["decisions"]]
     elif kind == "item":
         meeting = meetings_of(store, [s]).get(s)
         if meeting is not None:
             sec["meeting"] = labeller.term(meeting)
             sec["date"] = _date(_first(forward(store, [meeting], [BESLUIT.geplandeStart]), meeting,
                                        BESLUIT.geplandeStart))
+            subjects.append(meeting)
         sec["item"] = agenda_items(store, labeller, [s])[s]
-        sec["texts"] = [(labeller.term(p), *_literals_lang(page, p, lang))
-                        for p in ITEM_TEXTS if _literals(page, p, lang)]
+        sec["texts"] = []
+        for p in ITEM_TEXTS:
+            paras, text_lang = _literals_lang(page, p, lang)
+            if paras:
+                parts = [b for para in paras for b in blocks(para)]
+                sec["texts"].append((labeller.term(p), parts, text_lang, p))
         sec["missing"] = [labeller.term(c) for c in _objects(page, str(KG.missingContent))]
         sec["mentions"] = [labeller.term(m) for m in _objects(page, str(KG.mentions))]
         item = sec["item"]
@@ -806,17 +830,29 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
             others = {o.term.iri: o for c in item.cases for o in case_items(store, c.iri, labeller)
                       if o.term.iri != s}
             sec["others"] = sorted(others.values(), key=lambda i: (i.date, _number_key(i.number)))
+            sec["shared_number"] = [o for o in sec["others"] if meeting is not None and o.meeting is not None
+                                    and o.meeting.iri == meeting]
         sec["reports"] = meeting_decisions(store, _objects(page, str(KG.reportsOn)), labeller)
+        subjects += [r.term.iri for r in item.recommendations] + [a.term.iri for a in item.attachments]
+        subjects += [d.term.iri for d in sec["reports"]]
+        if item.decision is not None:
+            subjects.append(item.decision.term.iri)
+            subjects += [p.iri for p in item.decision.remarks if p.iri]
     elif kind == "case":
         sec["items"] = case_items(store, s, labeller)
+        subjects += [it.term.iri for it in sec["items"]]
     elif kind == "decision":
         decisions = decisions_detail(store, [s], labeller)
         if decisions:
             sec["decision"] = decisions[0]
             sec["remarks"] = decisions[0].remarks
             sec["statement"] = decisions[0].statements
+            subjects += [p.iri for p in decisions[0].remarks + decisions[0].statements if p.iri]
+            if decisions[0].meeting is not None:
+                subjects.append(decisions[0].meeting.iri)
     elif kind == "product":
         sec["approvals"] = product_approvals(store, s, labeller)
+        sec["trail"] = trail(sec["approvals"])
         rows = store.select(render("browse/related-models", p=iri(s)))
         related = {str(r["x"]): (str(r["type"]) if r.get("type") is not None else "") for r in rows
                    if isinstance(r.get("x"), URIRef)}
@@ -825,11 +861,17 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
                                key=lambda xt: (xt[1], xt[0].label.text))
         sec["distributions"] = [labeller.term(d) for d in _objects(page, str(DCAT.distribution))]
         sec["quality"] = quality(store, s, labeller)
+        sec["record"] = record(page, PRODUCT_RECORD)
+        sec.update(for_search_engines(store, s, sec["distributions"], labeller))
+        for d in sec["approvals"]:
+            subjects += [d.term.iri] + [p.iri for p in d.remarks + d.statements if p.iri]
     elif kind == "dataset":
         sec["quality"] = quality(store, s, labeller)
         sec["validated"] = validated(store)
         sec["findings"] = validation_for(store, s, labeller)
         sec["distributions"] = [labeller.term(d) for d in _objects(page, str(DCAT.distribution))]
+        sec["record"] = record(page, DATASET_RECORD)
+        sec.update(for_search_engines(store, s, sec["distributions"], labeller))
     elif kind == "scheme":
         sec.update(scheme_concepts(store, s, labeller, within))
         sec["versions"] = scheme_versions(store, s, labeller)
@@ -838,10 +880,10 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         sec["withdrawal"] = concept_withdrawal(store, s, labeller)
         sec["history"] = concept_history(page, lang)
         sec["terms"] = concept_terms(page, lang)
-        sec["definition"] = _literals(page, str(SKOS.definition), lang)
-        sec["example"] = _literals(page, str(SKOS.example), lang)
-        sec["comment"] = _literals(page, str(RDFS.comment), lang)
-        sec["sources"] = _literals(page, str(DCTERMS.source), lang)
+        sec["notes"] = [(key, str(p), *_literals_lang(page, str(p), lang))
+                        for key, p in (("definition", SKOS.definition), ("example", SKOS.example),
+                                       ("comment", RDFS.comment), ("concept_source", DCTERMS.source))
+                        if _literals(page, str(p), lang)]
         sec["usage"] = concept_usage(store, s, labeller)
         narrower = _iris(backward(store, [s], [SKOS.broader])[s][str(SKOS.broader)])
         links = {"broader": _objects(page, str(SKOS.broader)),
@@ -855,7 +897,132 @@ def add_sections(store: Store, page: ResourcePage, labeller: Labeller, within: s
         sec["roles"] = agent_roles(store, s, labeller)
     elif kind == "ontology":
         sec["terms"] = ontology_terms(store, s, labeller)
+    page.provenance = provenance(store, labeller, subjects)
+    page.types = shown_types(page)
+    page.editorial_notes = _literals(page, str(SKOS.editorialNote), lang)
     return page
+
+
+#: Types a page head does not show: what every resource of its kind is anyway (OWL RL adds them).
+GENERIC_TYPES = frozenset(str(t) for t in (OWL.Thing, RDFS.Resource, PROV.Entity, DCAT.Resource))
+
+
+def shown_types(page: ResourcePage) -> list[Term]:
+    """The types the page head names: the asserted ones, not the generic classes inference adds."""
+    prov = page.provenance
+    shown = []
+    for t in page.types:
+        if t.iri in GENERIC_TYPES:
+            continue
+        marks = prov.of(page.iri, str(RDF.type), t.iri) if prov is not None else []
+        if marks and all(m.kind == "inferred" for m in marks):
+            continue
+        shown.append(t)
+    return shown or page.types[:1]
+
+
+@dataclass
+class MeetingHeader:
+    """What a reader wants first of a meeting: when, where and by whom."""
+
+    date: str = ""           # yyyy-mm-dd
+    time: str = ""           # hh:mm, where the source gives a time
+    place: str = ""
+    place_lang: str | None = None
+    body: Term | None = None
+    ordinal: str = ""        # the body's count of its meetings ("18."), where given
+
+
+def meeting_header(page: ResourcePage, labeller: Labeller) -> MeetingHeader:
+    """Date, time, place and body of a meeting, from its own statements."""
+    start = page.first(str(BESLUIT.geplandeStart))
+    place = [v for g in page.properties if g.predicate.iri == str(BESLUIT.opLocatie) for v in g.values
+             if v.kind == "literal"]
+    chosen = next((v for v in place if v.lang in (None, labeller.lang)), place[0] if place else None)
+    body = page.first(str(BESLUIT.isGehoudenDoor))
+    ordinal = page.first(str(KG.ordinal))
+    text = start.text if start is not None else ""
+    return MeetingHeader(date=text[:10], time=text[11:16] if "T" in text else "",
+                         place=chosen.text if chosen else "", place_lang=chosen.lang if chosen else None,
+                         body=body.term if body is not None else None,
+                         ordinal=ordinal.text if ordinal is not None else "")
+
+
+#: The facts a product's page lists as its record, in this order (label, description and the
+#: approval are shown elsewhere on the page).
+PRODUCT_RECORD = tuple(str(p) for p in (
+    DCTERMS.alternative, DCTERMS.identifier, OWL.versionInfo, URIRef(str(DCAT) + "version"), KG.productType,
+    DCTERMS.publisher, DCTERMS.creator, DCAT.theme, DCTERMS.language, DCTERMS.issued, ADMS.status,
+    KG.approvalStatus, KG.approvingBody, DCTERMS.relation, DCAT.landingPage, RDFS.seeAlso,
+    DCTERMS.description,
+))
+#: The facts of a dataset's catalogue record, in the order a portal shows them.
+DATASET_RECORD = tuple(str(p) for p in (
+    DCTERMS.description, DCTERMS.publisher, DCAT.contactPoint, DCAT.theme, DCAT.keyword, DCTERMS.license,
+    DCTERMS.accessRights, DCTERMS.accrualPeriodicity, DCTERMS.issued, DCTERMS.modified, DCAT.landingPage,
+    DCTERMS.conformsTo,
+))
+
+
+def record(page: ResourcePage, predicates: tuple[str, ...]) -> list[PropertyValues]:
+    """The page's statements of these properties, in this order, literals in the reader's language."""
+    by = {g.predicate.iri: g for g in page.properties}
+    return [by[p] for p in predicates if p in by]
+
+
+#: Where IANA's media type IRIs start (``dcat:mediaType``); the rest is the media type itself.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
+def for_search_engines(store: Store, resource: str, distributions: list[Term],
+                       labeller: Labeller) -> dict[str, object]:
+    """The downloads and the catalogue of a dataset or product, as a schema.org ``Dataset`` names them."""
+    facts = forward(store, [d.iri for d in distributions], [DCAT.downloadURL, DCAT.accessURL, DCAT.mediaType])
+    downloads = []
+    for d in distributions:
+        url = _first(facts, d.iri, DCAT.downloadURL) or _first(facts, d.iri, DCAT.accessURL)
+        if not isinstance(url, URIRef):
+            continue
+        entry = {"contentUrl": str(url), "name": d.label.text}
+        media = _first(facts, d.iri, DCAT.mediaType)
+        if isinstance(media, URIRef) and str(media).startswith(IANA_MEDIA_TYPES):
+            entry["encodingFormat"] = str(media)[len(IANA_MEDIA_TYPES):]
+        downloads.append(entry)
+    catalogs = _iris(backward(store, [resource], [DCAT.dataset])[resource][str(DCAT.dataset)])
+    catalog = None
+    if catalogs:
+        term = labeller.term(catalogs[0])
+        catalog = {"@id": term.iri, "name": term.label.text}
+    return {"downloads": downloads, "catalog": catalog}
+
+
+@dataclass
+class TrailEvent:
+    """One step of a product's way through the council's bodies."""
+
+    step: str                 # "proposed" | "decided" | "reported"
+    date: str
+    body: Term | None
+    link: Term | None         # the decision, or the item that reported it
+    outcome: Term | None = None
+    text: str = ""            # the proposal's title, as the body's list gave it
+    subject: str = ""         # the resource whose statement the source mark belongs to
+    predicate: str = ""
+
+
+def trail(approvals: list[Decision]) -> list[TrailEvent]:
+    """Proposed, decided, reported: each decision on a product as dated steps, oldest first."""
+    events = []
+    for d in approvals:
+        events.append(TrailEvent("proposed", d.date, d.body, d.term, text=d.proposal, subject=d.term.iri,
+                                 predicate=str(KG.proposalTitle)))
+        events.append(TrailEvent("decided", d.date, d.body, d.term, outcome=d.outcome, subject=d.term.iri,
+                                 predicate=str(KG.outcome)))
+        for item in d.reported_in:
+            events.append(TrailEvent("reported", d.reported_on, None, item, subject=item.iri,
+                                     predicate=str(KG.reportsOn)))
+    order = {"proposed": 0, "decided": 1, "reported": 2}
+    return sorted(events, key=lambda e: (e.date or "9999", order[e.step]))
 
 
 def page_term(page: ResourcePage) -> Term:

@@ -11,6 +11,7 @@ Standard vocabulary terms the store does not label get the labels of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -56,11 +57,18 @@ def curie(value: str) -> str:
     return tail or value
 
 
-def choose(candidates: list[tuple[int, str, str]], lang: str) -> Label | None:
-    """The label to show from ``(rank, language, text)`` candidates, or None if there are none."""
+def choose(candidates: list[tuple[int, str, str]], lang: str, name: bool = False,
+           by_id: bool = False) -> Label | None:
+    """The label to show from ``(rank, language, text)`` candidates, or None if there are none.
+
+    A proper ``name`` (a person's, an organisation's) is not a fallback in any language: it is
+    shown as written, with its language for screen readers but without a "only in Danish" mark.
+    A resource named ``by_id`` prefers a language-neutral identifier to a label in the other
+    language, so an English page says "SAG-2022-04763" rather than "Sag SAG-2022-04763".
+    """
     if not candidates:
         return None
-    preference = {lang: 0, other_language(lang): 1, "": 2}
+    preference = {lang: 0, other_language(lang): 2 if by_id else 1, "": 1 if by_id else 2}
 
     def key(c: tuple[int, str, str]) -> tuple[int, int, str]:
         rank, language, text = c
@@ -68,11 +76,21 @@ def choose(candidates: list[tuple[int, str, str]], lang: str) -> Label | None:
 
     _, language, text = min(candidates, key=key)
     base_lang = language.lower().split("-")[0]
-    return Label(text, language or None, fallback=bool(language) and base_lang != lang)
+    return Label(text, language or None, fallback=bool(language) and base_lang != lang and not name)
+
+
+def humanise(value: str) -> str:
+    """Words from an IRI's last segment, for a term nobody labelled: ``accessRightsAvailability`` →
+    ``access rights availability``, ``LegalResource`` → ``legal resource``; never a prefixed name."""
+    tail = value.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    words = re.findall(r"[A-Z]{2,}(?=[A-Z][a-z]|\b|[0-9_-])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", tail)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", tail) or len(words) < 2 or tail.isupper():
+        return tail or value
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
 
 
 def derived_label(value: str) -> Label:
-    return Label(curie(value), None, derived=True)
+    return Label(humanise(value), None, derived=True)
 
 
 class Labeller:
@@ -115,10 +133,16 @@ class Labeller:
                 self._found[value] = Term(value, derived_label(value), known=False)
         candidates: dict[str, list[tuple[int, str, str]]] = {}
         known: dict[str, bool] = {}
+        names: set[str] = set()
+        by_id: set[str] = set()
         if safe:
             for row in self.store.select(render("browse/labels", iris=" ".join(safe))):
                 subject = str(row["s"])
                 known[subject] = known.get(subject, False) or _true(row.get("known"))
+                if _true(row.get("name")):
+                    names.add(subject)
+                if _true(row.get("byId")):
+                    by_id.add(subject)
                 label = row.get("label")
                 if isinstance(label, Literal):
                     candidates.setdefault(subject, []).append(
@@ -127,9 +151,11 @@ class Labeller:
         for value in batch:
             if value in self._found:
                 continue
-            label = choose(candidates.get(value, []), self.lang)
-            if label is None and value in fallback:
-                label = choose([(0, k, v) for k, v in fallback[value].items()], self.lang)
+            label = choose(candidates.get(value, []), self.lang, value in names, value in by_id)
+            if value in fallback and (label is None or label.fallback):
+                shipped = choose([(0, k, v) for k, v in fallback[value].items()], self.lang)
+                if label is None or (shipped is not None and not shipped.fallback):
+                    label = shipped
             self._found[value] = Term(value, label or derived_label(value), known.get(value, False))
             self._shared[(value, self.lang)] = self._found[value]
 
@@ -144,6 +170,20 @@ def literal_in(values: list[Literal], lang: str) -> Literal | None:
         return None
     order = {lang: 0, other_language(lang): 1, "": 2}
     return min(values, key=lambda v: (order.get((v.language or "").split("-")[0], 3), str(v)))
+
+
+_PREFIX_NAMES = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
+_PREFIXED = re.compile(rf"(?<![\w/#:.@-])({_PREFIX_NAMES}):([A-Za-z_][\w-]*)")
+
+
+def readable(text: str, labeller: Labeller) -> str:
+    """A text kg writes for people (a validation message) with its prefixed names (``dcat:contactPoint``)
+    read out as the terms' labels ("kontaktpunkt"): the pages name terms in words."""
+    found = {m.group(0): PREFIXES[m.group(1)] + m.group(2) for m in _PREFIXED.finditer(text)}
+    if not found:
+        return text
+    terms = labeller.terms(list(found.values()))
+    return _PREFIXED.sub(lambda m: terms[found[m.group(0)]].label.text, text)
 
 
 def is_iri(node: object) -> bool:

@@ -107,6 +107,10 @@ class ResourcePage:
     graphs: list[GraphSource]
     sections: dict[str, Any] = field(default_factory=dict)
     description: str | None = None                  # a short description for the page head
+    #: Where each statement on the page comes from (:class:`kg.pages.sources.Provenance`).
+    provenance: Any = None
+    #: An editor's notes on the resource itself (``skos:editorialNote``), in the reader's language.
+    editorial_notes: list[str] = field(default_factory=list)
 
     def first(self, predicate: str) -> Value | None:
         """The first value of a property (templates use it for headline facts)."""

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from kg.iris import Minter
 from kg.namespaces import BESLUIT, DCAT, FOAF, KG, ORG, SKOS
 from kg.pages.domain import SEVERITIES, Decision, meeting_decisions
-from kg.pages.labels import Labeller, literal_in
+from kg.pages.labels import Labeller, literal_in, readable
 from kg.pages.model import Label, Term
 from kg.queries import get_query, iri, render
 from kg.store.base import Store
@@ -207,8 +207,8 @@ def validation_report(store: Store, labeller: Labeller, severity: str | None = N
         term = labeller.term(focus) if focus.startswith("http") else Term(focus, Label(focus), False)
         group = groups.setdefault(focus, ReportGroup(term))
         chosen = literal_in([m for m in messages if isinstance(m, Literal)], labeller.lang)
-        group.findings.setdefault(sev, []).append((labeller.term(path) if path else None,
-                                                   str(chosen) if chosen is not None else "", value))
+        message = readable(str(chosen), labeller) if chosen is not None else ""
+        group.findings.setdefault(sev, []).append((labeller.term(path) if path else None, message, value))
     order = {"violation": 0, "warning": 1, "info": 2}
     ordered = sorted(groups.values(), key=lambda g: (order[g.worst], g.resource.label.text.lower()))
     return ValidationReport(created, conforms, totals, ordered)

@@ -15,6 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from kg import graphs
 from kg.iris import Minter
 from kg.namespaces import (
     ADMS,
@@ -99,7 +100,7 @@ def _value(node: Node, labeller: Labeller, nested: dict[str, list[tuple[str, Nod
 
 
 def _group(pairs: list[tuple[str, Node]], labeller: Labeller, nested: dict[str, list[tuple[str, Node]]],
-           depth: int = 0) -> list[PropertyValues]:
+           depth: int = 0, where: dict[str, int] | None = None) -> list[PropertyValues]:
     by_predicate: dict[str, list[Node]] = defaultdict(list)
     for predicate, obj in pairs:
         by_predicate[predicate].append(obj)
@@ -112,24 +113,33 @@ def _group(pairs: list[tuple[str, Node]], labeller: Labeller, nested: dict[str, 
     for predicate in sorted(by_predicate, key=lambda p: _sort_key(labeller, p)):
         objects = by_predicate[predicate]
         values = [_value(o, labeller, nested, depth) for o in objects[:MAX_VALUES]]
-        values.sort(key=lambda v: _value_order(v, labeller.lang))
+        values.sort(key=lambda v: _value_order(v, labeller.lang, where or {}))
         more = max(0, len(objects) - MAX_VALUES)
         groups.append(PropertyValues(labeller.term(predicate), values, more=more))
     return groups
 
 
-def _value_order(value: Value, lang: str) -> tuple[int, str]:
-    """Values in the reader's language first, then by text (numbers by position where given)."""
+def _value_order(value: Value, lang: str, where: dict[str, int]) -> tuple[int, int, str]:
+    """Values in the reader's language first; resources in the source's order (``schema:position``)
+    where it gives one, so a decision's remarks read as the board wrote them; then by text."""
     if value.kind == "literal":
         first = 0 if value.lang in (None, lang) else 1
-        return (first, value.text.lower())
-    return (0, value.text.lower())
+        return (first, 0, value.text.lower())
+    position = where.get(value.term.iri, 10**9) if value.term is not None else 10**9
+    return (0, position, value.text.lower())
+
+
+def hidden_graphs(store: Store) -> str:
+    """The graphs whose links the incoming lists leave out: inference, kg's catalogue bookkeeping and the
+    validation report (a page shows its own findings in its own section)."""
+    names = ("inferred", "void", "validation")
+    return ", ".join(iri(graphs.derived_graph(store.base_iri, name)) for name in names)
 
 
 def incoming_groups(store: Store, resource: str, labeller: Labeller, focus: str | None = None,
                     page: int = 1) -> list[IncomingGroup]:
     """Incoming links grouped by property, counted; one page of subjects each (``page`` for ``focus``)."""
-    rows = store.select(render("browse/incoming-counts", o=iri(resource)))
+    rows = store.select(render("browse/incoming-counts", o=iri(resource), hidden=hidden_graphs(store)))
     counts = {str(r["p"]): int(str(r["n"])) for r in rows}
     labeller.terms(counts)
     groups = []
@@ -145,12 +155,29 @@ def incoming_groups(store: Store, resource: str, labeller: Labeller, focus: str 
 def incoming_page(store: Store, resource: str, predicate: str, labeller: Labeller, page: int) -> list[Term]:
     """One page of the resources pointing at ``resource`` through ``predicate``, sorted by label."""
     rows = store.select(render("browse/incoming", p=iri(predicate), o=iri(resource),
-                               limit=literal(INCOMING_PER_PAGE),
+                               limit=literal(INCOMING_PER_PAGE), hidden=hidden_graphs(store),
                                offset=literal((page - 1) * INCOMING_PER_PAGE)))
     subjects = [str(r["s"]) for r in rows if isinstance(r.get("s"), URIRef)]
     # Blank subjects (a qualified relation, say) have no page of their own; the count still tells of them.
     terms = labeller.terms(subjects)
-    return sorted((terms[s] for s in subjects), key=lambda t: t.label.text.lower())
+    where = positions(store, subjects)
+    return sorted((terms[s] for s in subjects), key=lambda t: (where.get(t.iri, 10**9), t.label.text.lower()))
+
+
+def positions(store: Store, nodes: list[str]) -> dict[str, int]:
+    """``schema:position`` of each node that has one: the source's order, which lists keep."""
+    if not nodes:
+        return {}
+    out: dict[str, int] = {}
+    for start in range(0, len(nodes), 300):
+        text = render("browse/node-values", nodes=" ".join(iri(n) for n in nodes[start:start + 300]),
+                      predicates=iri(str(SCHEMA.position)))
+        for row in store.select(text):
+            try:
+                out[str(row["s"])] = int(str(row["o"]))
+            except ValueError:
+                continue
+    return out
 
 
 def graph_sources(store: Store, resource: str) -> list[GraphSource]:
@@ -176,7 +203,8 @@ def build(store: Store, resource: str, lang: str, kind: str = "resource", incomi
     for row in store.select(render("browse/blank-nodes", s=s)):
         nested[str(row["b"])].append((str(row["p"]), row["o"]))
     labeller.terms([resource])
-    properties = _group(pairs, labeller, nested)
+    properties = _group(pairs, labeller, nested,
+                        where=positions(store, list({str(o) for _, o in pairs if isinstance(o, URIRef)})))
     types = [v.term for g in properties if g.predicate.iri == str(RDF.type) for v in g.values if v.term]
     texts = (str(SKOS.definition), str(DCTERMS.description), str(RDFS.comment))
     descriptions = [o for p, o in pairs if p in texts and isinstance(o, Literal)]

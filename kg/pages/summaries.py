@@ -1,7 +1,8 @@
 """The pages about the whole graph, computed by the derivation pipeline and read by requests.
 
-The home page, the meetings list, the validation report and the quality overview aggregate
-over the whole graph; they change only when the data does.  :func:`publish_summaries` (a
+The home page, the meetings list, the validation report, the quality overview, the Atom feed of
+meetings and decisions and the sitemap aggregate over the whole graph; they change only when the
+data does.  :func:`publish_summaries` (a
 step of :mod:`kg.derive`) builds their view models in every language after each change and
 stores them in the publication; :func:`summary` reads one back.  A request never runs
 these aggregates.
@@ -13,7 +14,9 @@ import pickle
 from typing import Any
 
 from kg.pages import labeller_for, overview
+from kg.pages.feed import build_feed
 from kg.pages.labels import LANGUAGES
+from kg.pages.sitemap import sitemap_entries
 from kg.publication import Publication
 from kg.queries import get_query
 from kg.store.base import Store
@@ -49,9 +52,11 @@ def compute(store: Store) -> dict[str, Any]:
         out[f"home:{lang}"] = _home(store, lang, dimensions)
         out[f"meetings:{lang}"] = overview.meetings(store, labeller_for(store, lang))
         out[f"quality:{lang}"] = _quality(store, lang, dimensions)
+        out[f"feed:{lang}"] = build_feed(store, labeller_for(store, lang))
         for severity in SEVERITY_FILTERS:
             out[f"validation:{lang}:{severity or ''}"] = overview.validation_report(
                 store, labeller_for(store, lang), severity, findings)
+    out["sitemap"] = sitemap_entries(store)
     return out
 
 
