@@ -19,11 +19,15 @@ ensure_npm() {
 # kg lives in its own virtual environment, .venv in the checkout, made from the system's Python 3.11
 # (Debian's /usr/bin/python3 where it exists; KG_PYTHON names another).  Nothing is installed into the
 # system interpreter (Debian refuses that: PEP 668).  Sets VENV_PY and puts .venv/bin first on PATH.
+base_python() {
+  if [ -n "${KG_PYTHON:-}" ]; then echo "$KG_PYTHON"
+  elif [ -x /usr/bin/python3 ]; then echo /usr/bin/python3
+  else echo python3; fi
+}
+
 ensure_venv() {
-  local python="${KG_PYTHON:-}"
-  if [ -z "$python" ]; then
-    if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3; else python=python3; fi
-  fi
+  local python
+  python="$(base_python)"
   if [ ! -x .venv/bin/python ]; then
     if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
       apt_install python3-venv
@@ -33,4 +37,18 @@ ensure_venv() {
   fi
   VENV_PY="$PWD/.venv/bin/python"
   export PATH="$PWD/.venv/bin:$PATH"
+}
+
+# CKAN and its DCAT extension for the harvest tests (CKAN's own RDF parser reads kg's catalogue), in
+# .venv-ckan beside kg's environment: CKAN pins its own Flask, SQLAlchemy and rdflib.  Made again when
+# tests/ckan-requirements.txt changes.
+ensure_ckan_venv() {
+  if [ -x .venv-ckan/bin/python ] && cmp -s tests/ckan-requirements.txt .venv-ckan/kg-requirements.txt; then
+    return 0
+  fi
+  echo "installing CKAN and ckanext-dcat into .venv-ckan (for the harvest tests)"
+  rm -rf .venv-ckan
+  "$(base_python)" -m venv .venv-ckan
+  .venv-ckan/bin/python -m pip install -q --disable-pip-version-check -r tests/ckan-requirements.txt
+  cp tests/ckan-requirements.txt .venv-ckan/kg-requirements.txt
 }

@@ -46,7 +46,7 @@ def web_link(value: str) -> bool:
 #: Said (header and body) when an update's WHERE reads the store's own default graph.
 DEFAULT_GRAPH_WARNING = ("this update's WHERE matched the store's own default graph, which holds only what "
                          "was written to it (?default); kg's data is in named graphs, which queries see as "
-                         "their default graph but updates do not: use GRAPH ?g { … }, USING or WITH")
+                         "their default graph but updates do not: use GRAPH ?g { ... }, USING or WITH")
 #: Headers a browser on another origin may read from a query answer.
 _EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
 #: Answer kinds by query form.
