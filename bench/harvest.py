@@ -1,35 +1,62 @@
-"""Harvest a generated catalogue through HTTP, against the in-process lower bound.
+"""Harvesting and querying kg against a raw Oxigraph server on the same quads, side by side.
 
-    python -m bench.harvest 100000            # generate, load, serve, harvest, compare
-    python -m bench.harvest 10000 --input bench/out/catalog-10k.nt --threads 4
+    python -m bench.harvest setup 100000 --workdir bench/out/h100k   # generate, kg load, dump, raw store
+    python -m bench.harvest report --workdir bench/out/h100k         # start both servers, measure, stop
 
-Steps: generate N datasets (``bench.generate``), load them into an on-disk embedded store
-with ``kg.loading.load_paths`` and build the catalogue index (load-time work, timed apart);
-start ``kg serve --no-init`` (gunicorn, 127.0.0.1) on that store; harvest every page as a
-CKAN harvester does (GET without Accept, follow ``hydra:next``), parsing each page with
-Oxigraph to find the link and count the datasets; stop the server; then build the same
-pages in-process: one CONSTRUCT each on pyoxigraph with the page's IRIs already bound,
-plus Oxigraph's Turtle serialisation.  Reports total time, datasets/s, the ratio
-HTTP / lower bound, and the server's peak resident memory (VmHWM of its processes).
+``setup`` generates N datasets (``bench.generate``), loads them with ``data/`` and ``ontologies/``
+into an embedded store with ``kg load`` at the default settings (so the derivation pipeline, the
+stored catalogue pages included, runs as it does for a user), dumps the store with ``kg dump``
+and loads that dump into a second store with ``oxigraph load``: the baseline holds the same quads.
+
+``report`` starts ``kg serve --no-init`` on the first store and ``oxigraph serve-read-only
+--union-default-graph`` on the second (both on 127.0.0.1), then measures, each figure for both:
+
+* **page latency**: 100 random catalogue pages in each format from kg, sequentially over one
+  keep-alive connection; the baseline answers, for the same pages, one CONSTRUCT of the page's
+  datasets with their distributions (``catalog`` = what kg's page holds; p50 and p95);
+* **full harvest**: kg followed by ``hydra:next`` from ``/catalog`` as CKAN does (Turtle, no
+  Accept header), against one CONSTRUCT per page of the same datasets with their distributions
+  from the baseline (time and bytes);
+* **single-request overhead**: 300 sequential empty ASKs and one-dataset CONSTRUCTs (median);
+* **throughput**: ``wrk`` with 8 connections for 10 s on a one-dataset CONSTRUCT;
+* the servers' peak memory (VmHWM of every process of each server).
+
+The harvest itself is also a command, for timing with any external timer:
+``python -m bench.harvest harvest-kg URL`` and ``python -m bench.harvest harvest-raw RAW_URL PAGES_JSON``.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
+import random
+import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 import pyoxigraph as ox
 
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "https://kg.rammearkitektur.dk"
 HYDRA_NEXT = "http://www.w3.org/ns/hydra/core#next"
 DATASET = "http://www.w3.org/ns/dcat#Dataset"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+           "rdf": "application/rdf+xml"}
+#: The baseline's page: the page's datasets with their own triples and their distributions'.
+RAW_PAGE = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+CONSTRUCT { ?d ?p ?o . ?dist ?dp ?do } WHERE {
+  VALUES ?d { %s }
+  { ?d ?p ?o } UNION { ?d dcat:distribution ?dist . ?dist ?dp ?do }
+}"""
+ONE_DATASET = "CONSTRUCT { <%s> ?p ?o } WHERE { <%s> ?p ?o }"
+EMPTY_ASK = "ASK {}"
 
 
 def _free_port() -> int:
@@ -38,8 +65,116 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _kg(*args: str, store: Path) -> list[str]:
+    return [sys.executable, "-m", "kg.cli", "--store-path", str(store), "--base-iri", BASE, *args]
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    return {**os.environ, "KG_CONFIG": str(workdir / "no-kg.toml")}
+
+
+# -- setup -----------------------------------------------------------------------------------------
+
+def setup(n: int, workdir: Path) -> None:
+    from bench.generate import write
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    source, kg_store, dump, raw = (workdir / f"catalog-{n}.nt", workdir / "kg-store", workdir / "dump.nq",
+                                   workdir / "raw-store")
+    if not source.exists():
+        with source.open("w", encoding="utf-8") as out:
+            write(n, out, BASE)
+    if kg_store.exists():
+        raise SystemExit(f"{kg_store} exists: use a fresh --workdir")
+    started = time.perf_counter()
+    subprocess.run(_kg("load", str(ROOT / "ontologies"), str(ROOT / "data"), str(source), store=kg_store),
+                   check=True, env=_env(workdir))
+    print(f"kg load (default settings, pipeline included): {time.perf_counter() - started:.1f} s", flush=True)
+    subprocess.run(_kg("dump", str(dump), store=kg_store), check=True, env=_env(workdir))
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("oxigraph")), "load", "--location", str(raw),
+                    "--file", str(dump)], check=True, stdout=subprocess.DEVNULL)
+    print(f"oxigraph load of the dump: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+# -- clients -----------------------------------------------------------------------------------------
+
+class Client:
+    """One keep-alive HTTP connection; ``get`` answers (status, bytes, seconds)."""
+
+    def __init__(self, url: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
+
+    def get(self, path: str, accept: str | None = None) -> tuple[int, bytes, float, dict[str, str]]:
+        headers = {"Accept": accept} if accept else {}
+        started = time.perf_counter()
+        self.conn.request("GET", path, headers=headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        return response.status, body, time.perf_counter() - started, dict(response.getheaders())
+
+
+def _path(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def harvest_kg(url: str) -> tuple[int, int, int, list[list[str]]]:
+    """A CKAN-style harvest from ``url`` (no Accept: Turtle): pages, datasets, bytes, items per page."""
+    client = Client(url)
+    path: str | None = _path(url)
+    pages, size, per_page = 0, 0, []
+    seen: set[str] = set()
+    while path:
+        status, body, _, headers = client.get(path)
+        if status in (301, 302, 303, 307, 308):
+            path = _path(headers["Location"])
+            continue
+        if status != 200:
+            raise SystemExit(f"{path}: {status}")
+        size += len(body)
+        next_url, items = None, []
+        for triple in ox.parse(body, format=ox.RdfFormat.TURTLE):
+            if triple.predicate.value == HYDRA_NEXT:
+                next_url = triple.object.value
+            elif triple.predicate.value == RDF_TYPE and triple.object.value == DATASET:
+                if triple.subject.value in seen:
+                    raise SystemExit(f"{path}: {triple.subject.value} repeats")
+                seen.add(triple.subject.value)
+                items.append(triple.subject.value)
+        per_page.append(items)
+        pages += 1
+        path = _path(next_url) if next_url else None
+    return pages, len(seen), size, per_page
+
+
+def _raw_query(client: Client, query: str, accept: str) -> tuple[int, bytes, float, dict[str, str]]:
+    return client.get("/query?" + urllib.parse.urlencode({"query": query}), accept)
+
+
+def harvest_raw(url: str, pages: list[list[str]]) -> tuple[int, int, int]:
+    """The baseline harvest: one CONSTRUCT (Turtle) per page of the same datasets: pages, datasets, bytes."""
+    client = Client(url)
+    size = count = 0
+    for items in pages:
+        status, body, _, _ = _raw_query(client, RAW_PAGE % " ".join(f"<{i}>" for i in items), "text/turtle")
+        if status != 200:
+            raise SystemExit(f"raw page: {status} {body[:200]!r}")
+        size += len(body)
+        count += len(items)
+    return len(pages), count, size
+
+
+# -- measuring ------------------------------------------------------------------------------------------
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def _tree(pid: int) -> list[int]:
-    """The process and its descendants (gunicorn master and workers)."""
     out = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -50,147 +185,142 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _peak_kib(pids: list[int]) -> dict[int, int]:
-    peaks = {}
-    for pid in pids:
+def _peak_mib(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
-                    peaks[pid] = int(line.split()[1])
+                    total += int(line.split()[1])
         except OSError:
             continue
-    return peaks
+    return total / 1024
 
 
-def prepare(n: int, source: Path | None, store_dir: Path, base: str) -> tuple[Path, dict[str, float]]:
-    from bench.generate import write
-    from kg.catalog import refresh_index
-    from kg.config import load_settings
-    from kg.loading import load_paths
-    from kg.store import open_store
+def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -> None:
+    parts = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"a server exited ({process.args})")
+        try:
+            with socket.create_connection((parts.hostname, parts.port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not come up")
 
-    times: dict[str, float] = {}
-    if source is None:
-        source = store_dir.parent / f"catalog-{n}.nt"
-        start = time.perf_counter()
-        with source.open("w", encoding="utf-8") as out:
-            write(n, out, base)
-        times["generate"] = time.perf_counter() - start
-    settings = load_settings(environ={}, store="embedded", store_path=store_dir, base_iri=base)
-    store = open_store(settings)
+
+def _wrk(url: str, seconds: int = 10) -> float:
+    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", url], capture_output=True, text=True,
+                          check=True)
+    found = re.search(r"Requests/sec:\s+([0-9.]+)", done.stdout)
+    if not found or "Non-2xx" in done.stdout:
+        raise SystemExit("wrk: " + done.stdout)
+    return float(found.group(1))
+
+
+def report(workdir: Path, samples: int = 100) -> None:
+    kg_store, raw = workdir / "kg-store", workdir / "raw-store"
+    kg_port, raw_port = _free_port(), _free_port()
+    kg_url, raw_url = f"http://127.0.0.1:{kg_port}", f"http://127.0.0.1:{raw_port}"
+    kg_server = subprocess.Popen(_kg("serve", "--no-init", "--port", str(kg_port), store=kg_store),
+                                 env=_env(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+    raw_server = subprocess.Popen([str(Path(sys.executable).with_name("oxigraph")), "serve-read-only",
+                                   "--location", str(raw), "--union-default-graph", "--bind",
+                                   f"127.0.0.1:{raw_port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        start = time.perf_counter()
-        outcomes = load_paths(store, settings, [source])
-        if any(o.status == "failed" for o in outcomes):
-            raise SystemExit("; ".join(o.message for o in outcomes))
-        times["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        refresh_index(store)
-        times["index"] = time.perf_counter() - start
+        _wait(kg_url, kg_server)
+        _wait(raw_url, raw_server)
+        kg = Client(kg_url)
+        while kg.get("/healthz?wait=60")[0] != 200:
+            time.sleep(1)
+        # the harvest first: it also gives each page's datasets for the baseline's pages
+        started = time.perf_counter()
+        pages, datasets, kg_bytes, per_page = harvest_kg(kg_url + "/catalog")
+        kg_seconds = time.perf_counter() - started
+        (workdir / "pages.json").write_text(json.dumps(per_page), encoding="utf-8")
+        started = time.perf_counter()
+        _, _, raw_bytes = harvest_raw(raw_url, per_page)
+        raw_seconds = time.perf_counter() - started
+        print(f"full harvest: kg {kg_seconds:.2f} s, {kg_bytes / 1e6:.1f} MB ({pages} pages, "
+              f"{datasets} datasets); "
+              f"raw CONSTRUCTs {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB; "
+              f"ratio {kg_seconds / raw_seconds:.2f}x time, {kg_bytes / raw_bytes:.2f}x bytes", flush=True)
+
+        rng = random.Random(7)
+        raw = Client(raw_url)
+        for ext, media in FORMATS.items():
+            kg_times, raw_times = [], []
+            for _ in range(samples):
+                n = rng.randint(1, pages)
+                status, _, seconds, _ = kg.get(f"/catalog.{ext}?page={n}")
+                assert status == 200, status
+                kg_times.append(seconds)
+                query = RAW_PAGE % " ".join(f"<{i}>" for i in per_page[n - 1])
+                status, _, seconds, _ = _raw_query(raw, query, media)
+                assert status == 200, status
+                raw_times.append(seconds)
+            print(f"page {ext:6s}: kg p50 {_percentile(kg_times, .5) * 1e3:6.1f} ms, "
+                  f"p95 {_percentile(kg_times, .95) * 1e3:6.1f} ms; raw CONSTRUCT p50 "
+                  f"{_percentile(raw_times, .5) * 1e3:6.1f} ms, "
+                  f"p95 {_percentile(raw_times, .95) * 1e3:6.1f} ms",
+                  flush=True)
+
+        one = per_page[len(per_page) // 2][0]
+        for name, query in (("empty ASK", EMPTY_ASK), ("one-dataset CONSTRUCT", ONE_DATASET % (one, one))):
+            kg_times, raw_times = [], []
+            accept = "application/sparql-results+json" if query == EMPTY_ASK else "application/n-triples"
+            encoded = urllib.parse.urlencode({"query": query})
+            for _ in range(300):
+                kg_times.append(kg.get("/sparql?" + encoded, accept)[2])
+                raw_times.append(raw.get("/query?" + encoded, accept)[2])
+            kg_median, raw_median = _percentile(kg_times, .5), _percentile(raw_times, .5)
+            print(f"{name}: kg median {kg_median * 1e3:.2f} ms, raw {raw_median * 1e3:.2f} ms, overhead "
+                  f"{(kg_median - raw_median) * 1e3:+.2f} ms", flush=True)
+
+        encoded = urllib.parse.urlencode({"query": ONE_DATASET % (one, one)})
+        kg_rps = _wrk(f"{kg_url}/sparql?{encoded}")
+        raw_rps = _wrk(f"{raw_url}/query?{encoded}")
+        print(f"one-dataset CONSTRUCT, 8 connections: kg {kg_rps:,.0f}/s, raw {raw_rps:,.0f}/s, "
+              f"ratio {kg_rps / raw_rps:.2f}x", flush=True)
+        print(f"peak memory: kg serve (every process) {_peak_mib(kg_server.pid):,.0f} MiB, "
+              f"oxigraph serve {_peak_mib(raw_server.pid):,.0f} MiB", flush=True)
     finally:
-        store.close()
-    return source, times
-
-
-def harvest_http(url: str) -> tuple[int, int, float, int]:
-    """Pages, datasets, seconds and bytes of a CKAN-like harvest (no Accept header)."""
-    pages = datasets = size = 0
-    start = time.perf_counter()
-    seen: set[str] = set()
-    while url:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            body = response.read()
-            media = response.headers["Content-Type"].split(";")[0]
-        size += len(body)
-        fmt = ox.RdfFormat.from_media_type(media)
-        if fmt is None:
-            raise SystemExit(f"{url}: unexpected Content-Type {media}")
-        next_url = None
-        for triple in ox.parse(body, format=fmt):
-            if triple.predicate.value == HYDRA_NEXT:
-                next_url = triple.object.value
-            elif triple.predicate.value == RDF_TYPE and triple.object.value == DATASET:
-                if triple.subject.value in seen:
-                    raise SystemExit(f"{url}: {triple.subject.value} repeats")
-                seen.add(triple.subject.value)
-                datasets += 1
-        pages += 1
-        url = next_url  # type: ignore[assignment]
-    return pages, datasets, time.perf_counter() - start, size
-
-
-def lower_bound(store_dir: Path, base: str, per_page: int) -> tuple[int, float]:
-    """Every page as one in-process CONSTRUCT (IRIs bound first) plus Oxigraph's Turtle writer."""
-    from kg.catalog import ensure_index, index_graph, plan_page
-    from kg.config import load_settings
-    from kg.namespaces import PREFIXES
-    from kg.queries import iri, render
-    from kg.store import open_store
-
-    settings = load_settings(environ={}, store="embedded", store_path=store_dir, base_iri=base)
-    store = open_store(settings)
-    try:
-        info, _ = ensure_index(store)
-        pages = max(1, -(-info.total // per_page))
-        page_items = [plan_page(store, n, per_page, None)[1] for n in range(1, pages + 1)]
-        raw: ox.Store = store._ox  # type: ignore[attr-defined]  # the lower bound skips kg's layers
-        start = time.perf_counter()
-        for items in page_items:
-            query = render("catalog/page", items=" ".join(iri(i) for i in items),
-                           index=iri(index_graph(base)))
-            triples = list(raw.query(query, use_default_graph_as_union=True))  # type: ignore[call-overload]
-            ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        return pages, time.perf_counter() - start
-    finally:
-        store.close()
+        kg_server.terminate()
+        raw_server.terminate()
+        kg_server.wait(timeout=60)
+        raw_server.wait(timeout=60)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("datasets", type=int, nargs="?", default=100_000)
-    parser.add_argument("--input", type=Path, help="an N-Triples catalogue made by bench.generate")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads")
-    parser.add_argument("--base-iri", default="https://kg.rammearkitektur.dk")
-    parser.add_argument("--workdir", type=Path, help="keep the store here (default: a temporary folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    made = commands.add_parser("setup", help="generate, load with kg, dump, load the dump into raw Oxigraph")
+    made.add_argument("datasets", type=int)
+    made.add_argument("--workdir", type=Path, required=True)
+    measured = commands.add_parser("report", help="start both servers and measure")
+    measured.add_argument("--workdir", type=Path, required=True)
+    measured.add_argument("--samples", type=int, default=100, help="random pages per format")
+    one = commands.add_parser("harvest-kg", help="a CKAN-style harvest of a running kg (for external timing)")
+    one.add_argument("url")
+    other = commands.add_parser("harvest-raw", help="the baseline harvest from a running Oxigraph server")
+    other.add_argument("url")
+    other.add_argument("pages", type=Path, help="pages.json written by report")
     args = parser.parse_args(argv)
-    work = Path(args.workdir or tempfile.mkdtemp(prefix="kg-harvest-"))
-    work.mkdir(parents=True, exist_ok=True)
-    store_dir = work / "store"
-    _, times = prepare(args.datasets, args.input, store_dir, args.base_iri)
-    for step, seconds in times.items():
-        print(f"{step:10s} {seconds:8.1f} s")
-    port = _free_port()
-    env = dict(os.environ, KG_STORE="embedded", KG_STORE_PATH=str(store_dir), KG_BASE_IRI=args.base_iri)
-    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--no-init", "--host", "127.0.0.1",
-                               "--port", str(port), "--threads", str(args.threads)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        root = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(root + "/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise SystemExit("the server did not come up")
-        urllib.request.urlopen(root + "/catalog", timeout=300).read()  # first request: index check, warm-up
-        pages, datasets, http_seconds, size = harvest_http(root + "/catalog")
-        peaks = _peak_kib(_tree(server.pid))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    _, bound_seconds = lower_bound(store_dir, args.base_iri, 100)
-    print(f"harvest    {http_seconds:8.1f} s  {pages} pages, {datasets} datasets, {size / 1e6:.0f} MB, "
-          f"{datasets / http_seconds:,.0f} datasets/s over HTTP")
-    print(f"in-process {bound_seconds:8.1f} s  one CONSTRUCT per page + Oxigraph Turtle: "
-          f"{datasets / bound_seconds:,.0f} datasets/s")
-    print(f"ratio      {http_seconds / bound_seconds:8.2f} x the lower bound (target: within 2x)")
-    print("peak server memory (VmHWM): "
-          + ", ".join(f"pid {p}: {k / 1024:.0f} MiB" for p, k in peaks.items()))
-    if datasets != args.datasets and args.input is None:
-        raise SystemExit(f"harvested {datasets} datasets, expected {args.datasets}")
+    if args.command == "setup":
+        setup(args.datasets, args.workdir)
+    elif args.command == "report":
+        report(args.workdir, args.samples)
+    elif args.command == "harvest-kg":
+        pages, datasets, size, _ = harvest_kg(args.url)
+        print(f"{pages} pages, {datasets} datasets, {size} bytes")
+    else:
+        pages, datasets, size = harvest_raw(args.url, json.loads(args.pages.read_text(encoding="utf-8")))
+        print(f"{pages} pages, {datasets} datasets, {size} bytes")
 
 
 if __name__ == "__main__":

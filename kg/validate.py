@@ -731,18 +731,22 @@ def _batches(nodes: list[str], owners: set[str], size: int) -> Iterator[tuple[li
 
 def validate_store(store: Store, settings: Settings, shapes: Graph, graphs: list[str] | None = None,
                    jobs: int | None = None, batch_size: int = 1000,
-                   progress: Callable[[int, int], None] | None = None, engine: str = "sparql") -> Report:
+                   progress: Callable[[int, int], None] | None = None, engine: str = "sparql",
+                   labels: bool = True) -> Report:
     """Validate the store: the shapes compiled to SPARQL (``engine="sparql"``, the default, falling
     back to pyshacl when the shapes use what is not compiled), or pyshacl per resource (``"pyshacl"``).
 
     ``graphs`` restricts which resources are validated (those described in these graphs);
     their descriptions still come from every asserted graph, as in the whole-graph run.
     ``progress`` is called with (done, total): constraints for SPARQL, resources for pyshacl.
+    ``labels=False`` leaves out the reported resources' labels, which only the terminal report shows
+    (the stored report is read with the labels of the store, by the pages).
     """
     fallback = ""
     if engine == "sparql":
         try:
-            return validate_compiled(store, settings, shapes, graphs, jobs=jobs, progress=progress)
+            return validate_compiled(store, settings, shapes, graphs, jobs=jobs, progress=progress,
+                                     labels=labels)
         except Unsupported as exc:
             fallback = f" (the shapes use {exc})"
     elif engine != "pyshacl":
@@ -873,8 +877,8 @@ def _unit_results(checks: dict[str, list[Check]], rows: list[dict[str, dict[str,
 
 
 def validate_compiled(store: Store, settings: Settings, shapes: Graph, graphs: list[str] | None = None,
-                      jobs: int | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> Report:
+                      jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
+                      labels: bool = True) -> Report:
     """Validate with the shapes compiled to SPARQL, run by the store (raises :class:`Unsupported`).
 
     The queries run concurrently in threads: the store's engine (Oxigraph's Rust code, or a
@@ -902,7 +906,8 @@ def validate_compiled(store: Store, settings: Settings, shapes: Graph, graphs: l
         results = [r for r in results if r.focus in allowed]
         focus &= allowed
     report = Report(results, focus_count=len(focus), seconds=time.perf_counter() - start, engine="sparql")
-    report.labels = labels_for(store, {r.focus for r in results if r.focus != "_:"}, data_graphs)
+    if labels:
+        report.labels = labels_for(store, {r.focus for r in results if r.focus != "_:"}, data_graphs)
     return report
 
 

@@ -321,3 +321,148 @@ def test_served_catalogue_of_data_passes_the_semic_shapes(settings: Settings, lo
     violations = list(report.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
                                       URIRef("http://www.w3.org/ns/shacl#Violation")))
     assert not violations, text
+
+
+# -- stored pages: stable, incremental, read without the store ----------------------------------------
+
+def _generated(tmp_path: Path, n: int) -> Path:
+    from bench.generate import write
+
+    path = tmp_path / f"generated-{n}.nt"
+    with path.open("w", encoding="utf-8") as out:
+        write(n, out, "https://kg.rammearkitektur.dk")
+    return path
+
+
+def _pages(publication: object, count: int) -> dict[int, bytes]:
+    out = {}
+    for n in range(1, count + 1):
+        stored = publication.get(f"page:{n}:nt")  # type: ignore[attr-defined]
+        assert stored is not None, f"page {n} is not stored"
+        out[n] = stored.body
+    return out
+
+
+def _triples_of(store: Store, item: str) -> str:
+    """The item's own triples in its source graph (the one that types it), as a GRAPH block."""
+    rows = store.select(f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ <{item}> a <{DCAT.Dataset}> ; ?p ?o }} }}")
+    graphs = {str(r["g"]) for r in rows}
+    assert len(graphs) == 1, graphs
+    lines = " ".join(f"<{item}> <{r['p']}> {r['o'].n3()} ." for r in rows)
+    return f"GRAPH <{graphs.pop()}> {{ {lines} }}"
+
+
+def test_a_change_rewrites_only_the_pages_it_shows_on(settings: Settings, tmp_path: Path) -> None:
+    """Items keep their positions: a changed dataset rewrites its own page, a new one the first page
+    (the totals) and the last, a removed one its own page and the first; no other page changes."""
+    from kg.write import publication_for
+
+    store = _store(settings, _generated(tmp_path, 250))
+    writer = Writer(store, settings)
+    publication = publication_for(store, settings)
+    try:
+        order = catalog.catalogue_items(publication)
+        assert len(order) == 250 and len(set(order)) == 250
+        before = _pages(publication, 3)
+
+        changed = order[150]  # on page 2
+        writer.update(f"INSERT DATA {{ {_triples_of(store, changed).split('{', 1)[0]}"
+                      f"{{ <{changed}> <http://purl.org/dc/terms/title> \"Ændret\"@da }} }}")
+        after = _pages(publication, 3)
+        assert catalog.catalogue_items(publication) == order
+        assert after[2] != before[2] and after[1] == before[1] and after[3] == before[3]
+        assert "Ændret" in after[2].decode("utf-8")
+
+        new = "https://kg.rammearkitektur.dk/id/dataset/new-one"
+        home = _triples_of(store, order[0]).split("{", 1)[0]
+        writer.update(f"INSERT DATA {{ {home}{{ <{new}> a <{DCAT.Dataset}> ; "
+                      f"<{DCTERMS.title}> \"Ny\"@da ; <{DCTERMS.identifier}> \"new-one\" . "
+                      f"<https://kg.rammearkitektur.dk/id/catalog/bench> <{DCAT.dataset}> <{new}> }} }}")
+        added = _pages(publication, 3)
+        assert catalog.catalogue_items(publication) == [*order, new]
+        assert added[2] == after[2], "a new dataset goes at the end and leaves the pages before alone"
+        assert added[1] != after[1] and added[3] != after[3]
+
+        gone = order[10]  # on page 1
+        writer.update(f"DELETE DATA {{ {_triples_of(store, gone)} }}")
+        removed = _pages(publication, 3)
+        assert gone not in catalog.catalogue_items(publication)
+        assert removed[2] == added[2] and removed[3] == added[3]
+        assert gone.encode() not in removed[1]
+
+        # every item is on exactly one page, in position order
+        on_pages = [str(s) for n in (1, 2, 3)
+                    for s in Graph().parse(data=removed[n], format="nt").subjects(RDF.type, DCAT.Dataset)]
+        assert sorted(on_pages) == sorted(catalog.catalogue_items(publication))
+    finally:
+        store.close()
+
+
+def test_incremental_pages_hold_what_a_full_build_gives(settings: Settings, tmp_path: Path) -> None:
+    """After changes made incrementally, every item's document and every page is byte for byte what a
+    build from scratch gives for the same positions."""
+    from kg.publication import Publication
+    from kg.write import publication_for
+
+    store = _store(settings, _generated(tmp_path, 120))
+    writer = Writer(store, settings)
+    publication = publication_for(store, settings)
+    try:
+        order = catalog.catalogue_items(publication)
+        for n, item in enumerate(order[::17]):
+            writer.update(f"INSERT DATA {{ {_triples_of(store, item).split('{', 1)[0]}"
+                          f"{{ <{item}> <http://www.w3.org/ns/dcat#keyword> \"ekstra {n}\"@da }} }}")
+        writer.update(f"DELETE DATA {{ {_triples_of(store, order[5])} }}")
+        fresh = Publication(None)
+        with fresh.writing() as batch:  # the same positions, then everything built again
+            batch.db.execute(catalog._TABLE)
+            with publication.connection() as db:
+                rows = list(db.execute("SELECT iri, position, sortkey FROM catalogue_items"))
+            batch.db.executemany("INSERT INTO catalogue_items VALUES (?, ?, ?)", rows)
+        catalog.publish_catalogue(store, fresh, None)
+        for item in catalog.catalogue_items(publication):
+            assert publication.get("item:" + item).body == fresh.get("item:" + item).body, item  # type: ignore[union-attr]
+        for n in (1, 2):
+            for ext in catalog.FORMATS:
+                key = f"page:{n}:{ext}"
+                assert publication.get(key).body == fresh.get(key).body, key  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
+def test_pages_are_served_without_the_store(settings: Settings, small: Store) -> None:
+    """Requests read the stored pages: with the store closed, every catalogue answer still comes."""
+    client = _client(settings, small)
+    assert client.get("/healthz?wait=30").get_json()["fresh"]
+    expected = {ext: client.get(f"/catalog.{ext}?page=1").get_data() for ext in catalog.FORMATS}
+    small.close()
+    for ext, body in expected.items():
+        assert client.get(f"/catalog.{ext}?page=1").get_data() == body
+    assert client.get("/catalog.ttl?page=1&per_page=2").status_code == 200
+    assert client.get("/catalog.ttl?page=1&modified_since=2023-01-01").status_code == 200
+    assert client.get("/id/dataset/alpha.jsonld").status_code == 200
+    assert client.get("/.well-known/void").status_code == 200
+
+
+def test_range_and_head_on_a_stored_page(client: FlaskClient) -> None:
+    whole = client.get("/catalog.nt?page=1")
+    part = client.get("/catalog.nt?page=1", headers={"Range": "bytes=10-29"})
+    assert part.status_code == 206 and part.get_data() == whole.get_data()[10:30]
+    assert part.headers["Content-Range"] == f"bytes 10-29/{len(whole.get_data())}"
+    beyond = client.get("/catalog.nt?page=1", headers={"Range": f"bytes={len(whole.get_data()) + 5}-"})
+    assert beyond.status_code == 416
+    head = client.head("/catalog.nt?page=1")
+    assert head.headers["Content-Length"] == str(len(whole.get_data())) and head.get_data() == b""
+
+
+def test_the_collection_redirects_to_its_first_page(client: FlaskClient) -> None:
+    bare = client.get("/catalog", follow_redirects=False)
+    assert bare.status_code == 303 and bare.headers["Location"].endswith("/catalog?page=1")
+    odd = client.get("/catalog.ttl?per_page=2&page=1", follow_redirects=False)
+    assert odd.status_code == 303 and odd.headers["Location"].endswith("/catalog.ttl?page=1&per_page=2")
+    graph = _parse(client.get("/catalog.ttl?page=1&per_page=2", follow_redirects=False))
+    view = _view(graph)
+    assert str(view) == "http://localhost/catalog.ttl?page=1&per_page=2"
+    collection = URIRef("http://localhost/catalog.ttl")
+    assert (collection, RDF.type, HYDRA.Collection) in graph and (collection, HYDRA.view, view) in graph
+    assert client.get("/catalog?page=0", follow_redirects=False).status_code == 400

@@ -26,7 +26,8 @@ from tests.kg_server import TOKEN, KgServer, kg_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 COMUNICA = ROOT / "node_modules" / ".bin" / "comunica-sparql"
-#: The Python of the environment with CKAN and ckanext-dcat (scripts/test makes it; KG_CKAN_PYTHON names another).
+#: The Python of the environment with CKAN and ckanext-dcat
+#: (scripts/test makes it; KG_CKAN_PYTHON names another).
 CKAN_PYTHON = Path(os.environ.get("KG_CKAN_PYTHON", ROOT / ".venv-ckan" / "bin" / "python"))
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 BASE = "https://kg.rammearkitektur.dk"
@@ -76,7 +77,8 @@ def test_comunica_follows_the_pages_to_the_end(served: KgServer, path: str) -> N
 
 def test_comunica_reads_the_collection_and_its_view(served: KgServer) -> None:
     query = ("SELECT ?view ?total WHERE { ?c a <http://www.w3.org/ns/hydra/core#Collection> ; "
-             "<http://www.w3.org/ns/hydra/core#view> ?view ; <http://www.w3.org/ns/hydra/core#totalItems> ?total }")
+             "<http://www.w3.org/ns/hydra/core#view> ?view ; "
+             "<http://www.w3.org/ns/hydra/core#totalItems> ?total }")
     rows = json.loads(_comunica(served.url + "/catalog.ttl?page=1", query))
     assert rows and all(r["view"].startswith(served.url + "/catalog.ttl?page=") for r in rows)
 
@@ -139,7 +141,8 @@ def test_stored_pages_over_http(served: KgServer) -> None:
     assert int(head.headers["Content-Length"]) == len(page.content)
     part = requests.get(url, headers={"Range": "bytes=0-99"}, timeout=30)
     assert part.status_code == 206 and part.content == page.content[:100]
-    redirected = requests.get(served.url + "/catalog.nt?per_page=100&page=2", allow_redirects=False, timeout=30)
+    redirected = requests.get(served.url + "/catalog.nt?per_page=100&page=2",
+                              allow_redirects=False, timeout=30)
     assert redirected.status_code == 303 and redirected.headers["Location"].endswith("/catalog.nt?page=2")
 
 

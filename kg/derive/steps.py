@@ -60,7 +60,7 @@ def run_validation(ctx: Context) -> Outcome:
     if not files:
         return Outcome()
     shapes = v.load_shapes(files, ctx.settings.base)
-    report = v.validate_store(ctx.store, ctx.settings, shapes, engine="sparql")
+    report = v.validate_store(ctx.store, ctx.settings, shapes, engine="sparql", labels=False)
     v.store_report(ctx.store, ctx.settings, report)
     return Outcome(f"validated {report.focus_count} resources: {report.count('violation')} violations, "
                    f"{report.count('warning')} warnings", _derived(ctx, "validation"))
