@@ -39,6 +39,7 @@ in CI.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import tomllib
@@ -65,8 +66,13 @@ Key = tuple[str, ...]
 Facts = dict[Key, str]
 
 
+#: The mark a part's text gives a sub-heading (``### ``, see ``kg.ingest.agenda_rdf.render``): structure,
+#: not words, so a text is compared without it.
+_SUBHEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
+
+
 def norm(text: object) -> str:
-    return " ".join(str(text).split())
+    return " ".join(_SUBHEADING.sub("", str(text)).split())
 
 
 def opening(text: object) -> str:
