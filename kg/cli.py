@@ -381,6 +381,41 @@ def recover(ctx: click.Context) -> None:
     click.echo(f"{len(dropped)} hidden graphs removed" if dropped else "nothing to recover")
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format on standard output.")
+@click.pass_context
+def status(ctx: click.Context, fmt: str) -> None:
+    """Show how fresh the derived state is: each derivation step's last run, its time and outcome.
+
+    Read from the publication beside the store, so it works while a server runs; a step that
+    failed is retried after the next change.  Exit 1 when a step's last run failed.
+    """
+    from kg.derive import STATUS_KEY
+    from kg.publication import Publication, publication_path
+
+    path = publication_path(_settings(ctx))
+    if path is None or not path.exists():
+        raise click.ClickException("nothing published yet: load something first (kg init or kg load)")
+    publication = Publication(path, readonly=True)
+    try:
+        found = publication.value(STATUS_KEY, None)
+    finally:
+        publication.close()
+    state: dict[str, Any] = found if isinstance(found, dict) else {"steps": {}}
+    steps: dict[str, dict[str, Any]] = state.get("steps") or {}
+    if fmt == "json":
+        click.echo(json.dumps(state, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"last refresh: {state.get('last_refresh', 'never')} "
+                   f"({state.get('refresh_seconds', 0)} s)")
+        _echo_table(["step", "ok", "seconds", "at", "outcome"],
+                    [(name, "yes" if s.get("ok") else "NO", str(s.get("seconds", "")), str(s.get("at", "")),
+                      str(s.get("error") or s.get("message") or "")) for name, s in steps.items()])
+    if any(not s.get("ok", False) for s in steps.values()):
+        ctx.exit(1)
+
+
 # -- serving ---------------------------------------------------------------------------------
 
 @main.command()

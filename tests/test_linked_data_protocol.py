@@ -35,7 +35,7 @@ def _dataset_path(loaded_store: Store, settings: Settings) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["DATASET", "/catalog", "/.well-known/void", "/def/kg", "/def/ladeinfrastruktur"]
+    "path", ["DATASET", "/catalog?page=1", "/.well-known/void", "/def/kg", "/def/ladeinfrastruktur"]
 )
 def test_negotiated_answers_and_their_406_say_vary_accept(
     client: FlaskClient, loaded_store: Store, settings: Settings, path: str

@@ -215,7 +215,7 @@ def test_kg_load_refreshes_incrementally_on_disk(tmp_path: Path) -> None:
         files[2].write_text(text.replace('"k"', '"changed"', 1), encoding="utf-8")
         second = runner.invoke(main, [*args, "load", str(files[2])], env=env)
         assert second.exit_code == 0, second.output
-        assert "quality measured for 1 datasets" in second.output, second.output
+        assert "quality measured again for 1 datasets" in second.output, second.output
     store = EmbeddedStore(BASE, tmp_path / "store")
     try:
         incremental = _quality_triples(store)

@@ -145,7 +145,8 @@ class Pipeline:
                     say(f"{step.name}: failed ({exc}); it runs again after the next change")
                     continue
                 steps[step.name] = {**outcome.record, "ok": True, "at": now(),
-                                    "seconds": round(time.perf_counter() - begun, 3)}
+                                    "seconds": round(time.perf_counter() - begun, 3),
+                                    "message": outcome.message}
                 if outcome.message:
                     say(outcome.message)
                 seen = seen.merge(outcome.wrote)
