@@ -388,12 +388,15 @@ def _patch(store: Store, graph: str, focus: list[str], triples: list[ox.Triple])
     for begin in range(0, len(focus), _CHUNK):
         block = _ones(focus[begin:begin + _CHUNK])
         removed += int(store.select(render("reason/count-about", graph=iri(graph), nodes=block))[0]["n"])
-    inserted = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-    deletes = " ;\n".join(_strip_prologue(render("reason/forget-about", graph=iri(graph),
-                                                  nodes=_ones(focus[b:b + _CHUNK])))
-                          for b in range(0, len(focus), _CHUNK))
-    update = sparql_prologue() + deletes + (
-        f" ;\nINSERT DATA {{ GRAPH {iri(graph)} {{\n{inserted}\n}} }}" if inserted else "")
+    operations = [_strip_prologue(render("reason/forget-about", graph=iri(graph),
+                                         nodes=_ones(focus[b:b + _CHUNK])))
+                  for b in range(0, len(focus), _CHUNK)]
+    if triples:
+        inserted = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        operations.append(f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{inserted}\n}} }}")
+    if not operations:  # nothing about anything to forget or add: an empty update is not valid SPARQL
+        return before
+    update = sparql_prologue() + " ;\n".join(operations)
     count = before - removed + len(triples)
     store.patch_graph(graph, update, Provenance.now("kg infer"), count)
     return count

@@ -105,3 +105,21 @@ def test_person_records_sharing_a_uuid_are_the_same(inferred_store: Store) -> No
     rows = _ask(inferred_store, "reason/examples/same-person")
     linked = {(str(r["a"]).rsplit("/", 1)[1], str(r["b"]).rsplit("/", 1)[1]) for r in rows}
     assert ("1-foer-skift", "1-efter-skift") in linked and ("1-efter-skift", "1-foer-skift") in linked
+
+
+def test_a_patch_with_nothing_to_forget_or_nothing_at_all_is_valid(settings: Settings) -> None:
+    """An incremental run whose change names no resource to forget (or nothing at all) still writes a
+    valid update: a concept list re-ingested with only an Id column added once failed here."""
+    import pyoxigraph as ox
+
+    store = open_store(settings)
+    try:
+        graph = Minter(settings.base_iri).inferred_graph()
+        triple = ox.Triple(ox.NamedNode("https://kg.example.org/a"), ox.NamedNode(str(RDF.type)),
+                           ox.NamedNode("https://kg.example.org/C"))
+        assert reason._patch(store, graph, [], [triple]) == 1
+        assert reason._patch(store, graph, [], []) == 1
+        found = f"ASK {{ GRAPH <{graph}> {{ <https://kg.example.org/a> a <https://kg.example.org/C> }} }}"
+        assert store.ask(found)
+    finally:
+        store.close()
