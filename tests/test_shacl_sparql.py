@@ -79,6 +79,12 @@ def test_a_generated_catalogue_gives_pyshacls_results(settings: Settings, tmp_pa
     path = tmp_path / "catalog.nt"
     with path.open("w", encoding="utf-8") as out:
         generate(300, out, settings.base_iri, seed=11)
+        # the generator writes what DCAT-AP-DK asks for; a few breaks give violations to compare too
+        eu = "http://publications.europa.eu/resource/authority"
+        for i in range(0, 300, 25):
+            dataset = f"<{settings.base_iri}/id/dataset/bench-{i}>"
+            out.write(f"{dataset} <http://purl.org/dc/terms/accrualPeriodicity> <{eu}/frequency/OFTEN> .\n")
+            out.write(f"{dataset} <http://www.w3.org/ns/dcat#theme> <http://example.org/not-a-theme> .\n")
     store = open_store(settings)
     try:
         load_paths(store, settings, [path, ROOT / "data" / "vocabularies" / "eu-authority-tables.ttl"])
