@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,10 +23,22 @@ from kg.config import ConfigError, Settings, load_settings
 from kg.store.base import StoreError
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends a command as Ctrl-C does (click says "Aborted!", exit 1): the write under way is
+    abandoned whole (every load and restore is atomic; what it staged is removed when the store next
+    opens) and the store is closed on the way out.  ``kg serve`` installs the server's own handlers."""
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, stop)
+
+
 class KgGroup(click.Group):
     """A click group that reports kg's errors as one line instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _stop_on_sigterm()
         try:
             return super().invoke(ctx)
         except (StoreError, ConfigError, OSError) as exc:
@@ -393,6 +406,7 @@ def status(ctx: click.Context, fmt: str) -> None:
     """
     from kg.derive import STATUS_KEY
     from kg.publication import Publication, publication_path
+    from kg.write import UNFINISHED
 
     path = publication_path(_settings(ctx))
     if path is None or not path.exists():
@@ -400,15 +414,20 @@ def status(ctx: click.Context, fmt: str) -> None:
     publication = Publication(path, readonly=True)
     try:
         found = publication.value(STATUS_KEY, None)
+        unfinished = bool(publication.value(UNFINISHED, False))
     finally:
         publication.close()
     state: dict[str, Any] = found if isinstance(found, dict) else {"steps": {}}
+    state["unfinished"] = unfinished
     steps: dict[str, dict[str, Any]] = state.get("steps") or {}
     if fmt == "json":
         click.echo(json.dumps(state, indent=2, ensure_ascii=False))
     else:
         click.echo(f"last refresh: {state.get('last_refresh', 'never')} "
                    f"({state.get('refresh_seconds', 0)} s)")
+        if unfinished:
+            click.echo("the last refresh did not finish (a stop, or a server at work): the next write "
+                       "derives everything again")
         _echo_table(["step", "ok", "seconds", "at", "outcome"],
                     [(name, "yes" if s.get("ok") else "NO", str(s.get("seconds", "")), str(s.get("at", "")),
                       str(s.get("error") or s.get("message") or "")) for name, s in steps.items()])

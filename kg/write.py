@@ -15,10 +15,11 @@ the derivation pipeline (:mod:`kg.derive`):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from kg.store.base import GraphDiff, Provenance, RdfSyntax, Store
 
 log = logging.getLogger("kg.write")
 #: Set while a write's derivation has not finished (so a stop in between is made good at the next start).
-_UNFINISHED = "refresh_unfinished"
+#: Set by a write, cleared when a refresh has taken every write: set at start, a refresh never finished.
+UNFINISHED = "refresh_unfinished"
 Report = Callable[[str], None]
 
 
@@ -61,6 +63,8 @@ class Writer:
         self._idle = threading.Condition()
         self._closed = False
         self._thread: threading.Thread | None = None
+        self._changes = 0                        # writes that changed the store, for _mutation
+        self._unfinished_before = False          # the mark as the current write found it
         #: Seconds between looks for writes by other processes (a remote store is shared); 0: never.
         self.watch_interval = 5.0 if settings.store == "remote" and background else 0.0
         self._seen: dict[str, tuple[object, ...]] | None = None
@@ -68,7 +72,7 @@ class Writer:
             self._outside_writes()  # what the store holds now is this process's starting point
         if background:
             # a store nothing was ever derived from, or whose last refresh did not finish (a stop)
-            if not self.pipeline.status().get("steps") or self.publication.value(_UNFINISHED):
+            if not self.pipeline.status().get("steps") or self.publication.value(UNFINISHED):
                 self._pending = Change.everything()
             self._thread = threading.Thread(target=self._derive_forever, name="kg-derive", daemon=True)
             self._thread.start()
@@ -79,7 +83,7 @@ class Writer:
         """Load files and folders (``kg load``, ``kg init``): one graph per source, each all or nothing."""
         from kg.loading import load_paths
 
-        with self._lock:
+        with self._mutation():
             outcomes = load_paths(self.store, self.settings, paths, graph=graph, force=force,
                                   progress=progress, on_outcome=on_outcome)
             change = Change()
@@ -100,14 +104,14 @@ class Writer:
         """Write a prepared document into its graph (``kg ingest``)."""
         from kg.loading import store_prepared
 
-        with self._lock:
+        with self._mutation():
             outcome = store_prepared(self.store, self.settings, path, prepared, sha256)
             self._changed(Change({outcome.graph: outcome.diff.resources}))
         return outcome
 
     def drop(self, graph: str) -> bool:
         """Remove a graph and its PROV record; what was derived from it goes with the next refresh."""
-        with self._lock:
+        with self._mutation():
             resources = self.store.graph_resources(graph)   # what goes, for the derived products
             existed = self.store.drop_graph(graph)
             if existed:
@@ -116,7 +120,7 @@ class Writer:
 
     def restore(self, source: Path, syntax: str = "nquads") -> int:
         """Replace the whole store with a dump; everything derived is made again."""
-        with self._lock:
+        with self._mutation():
             count = self.store.restore(source, syntax)  # type: ignore[arg-type]
             self._changed(Change.everything())
         return count
@@ -132,13 +136,13 @@ class Writer:
         from kg.sparql.update_data import data_resources
 
         written = data_resources(text, self.settings.base)
-        with self._lock:
+        with self._mutation():
             self.store.client_update(text)
             self._changed(Change.everything() if written is None else Change(dict(written)))
 
     def put_graph(self, graph: str, data: bytes, syntax: RdfSyntax, source: str) -> bool:
         """Graph Store PUT: the graph becomes exactly this content; True when it was created."""
-        with self._lock:
+        with self._mutation():
             existed = self._exists(graph)
             diff = GraphDiff()
             self.store.replace_graph_data(graph, data, syntax, graph, Provenance.now(source=source),
@@ -150,7 +154,7 @@ class Writer:
         """Graph Store POST: the content is added to the graph; True when it was created."""
         from kg.sparql.upload import to_ntriples
 
-        with self._lock:
+        with self._mutation():
             existed = self._exists(graph)
             if existed:
                 current = self.store.execute(render("sparql/graph-content", graph=iri(graph))).serialize(
@@ -167,13 +171,13 @@ class Writer:
         from kg.sparql.upload import to_ntriples
 
         triples = to_ntriples(data, syntax, self.settings.base).decode("utf-8")
-        with self._lock:
+        with self._mutation():
             self.store.update(render("sparql/replace-default" if replace else "sparql/add-default",
                                      triples=triples))
             self._changed(Change.everything())
 
     def clear_default(self) -> None:
-        with self._lock:
+        with self._mutation():
             self.store.update(get_query("sparql/clear-default"))
             self._changed(Change.everything())
 
@@ -192,7 +196,7 @@ class Writer:
         with self._idle:
             done = not self._pending
         if done:
-            self.publication.set_value(_UNFINISHED, False)
+            self.publication.set_value(UNFINISHED, False)
         self._publish()
         return status
 
@@ -202,10 +206,36 @@ class Writer:
         if publish is not None:
             publish()
 
+    @contextlib.contextmanager
+    def _mutation(self) -> Iterator[None]:
+        """One write, under the write lock.  The store is marked unfinished *before* it is written, so
+        that a stop anywhere after the write is durable (a signal between the write and its
+        derivation) leaves the mark, and the next write derives everything again.  A write that
+        changes nothing, or fails (all or nothing: nothing is stored), leaves the mark as it was."""
+        with self._lock:
+            before = bool(self.publication.value(UNFINISHED, False))
+            self._unfinished_before = before
+            changes = self._changes
+            if not before:
+                self.publication.set_value(UNFINISHED, True)
+            try:
+                yield
+            except Exception:
+                if self._changes == changes and not before:
+                    self.publication.set_value(UNFINISHED, False)
+                raise
+            if self._changes == changes and not before:
+                self.publication.set_value(UNFINISHED, False)
+
     def _changed(self, change: Change) -> None:
         """After a durable write: record it and bring the derived state up to date (now, or soon)."""
+        self._changes += 1
+        if self._thread is None and self._unfinished_before:
+            # the last refresh of this store never finished (a command stopped mid-way): what it was
+            # deriving is not known any more, so everything is derived again
+            change = Change.everything()
         self.publication.set_value("last_write", now())
-        self.publication.set_value(_UNFINISHED, True)   # until a refresh has taken it
+        self.publication.set_value(UNFINISHED, True)   # until a refresh has taken it
         self._publish()
         if self.watch_interval:  # this process's own write is not someone else's: take it as known
             change = change.merge(self._outside_writes())

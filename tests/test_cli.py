@@ -254,3 +254,57 @@ def test_store_survives_restart(workdir: Path) -> None:
     kg("load", "data")
     assert (workdir / "var" / "store").is_dir()
     assert "graph/a" in kg("graphs").stdout   # a new process-equivalent: the store is reopened from disk
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signame", "when"), [("SIGINT", "loading"), ("SIGTERM", "deriving")])
+def test_a_stopped_load_loses_nothing_and_the_next_write_catches_up(tmp_path: Path, signame: str,
+                                                                     when: str) -> None:
+    """SIGTERM or Ctrl-C to `kg load`, while it loads or while it derives: one line, exit 1, no
+    traceback; the store opens, what it held is whole, the graph being loaded is all there or not at
+    all, and the next write derives what the stopped one did not."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from bench.generate import write as generate
+
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as out:
+        triples = generate(3000, out, BASE)
+    small = write(tmp_path / "small.ttl", GOOD)
+    env = {**os.environ, "KG_CONFIG": str(tmp_path / "none.toml"), "KG_BASE_IRI": BASE}
+    command = [sys.executable, "-m", "kg.cli", "--store-path", str(tmp_path / "store")]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, *args], env=env, capture_output=True, text=True, timeout=600)
+
+    assert run("load", str(small)).returncode == 0
+    process = subprocess.Popen([*command, "load", str(big)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    if when == "deriving":
+        line = process.stdout.readline()   # the load is durable when it says so; derivation follows
+        assert line.startswith("loaded"), line
+    else:
+        time.sleep(0.5)
+    process.send_signal(getattr(signal, signame))
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode in (0, 1), stderr   # 0: it had finished before the signal came
+    assert "Traceback" not in stderr
+    if process.returncode == 1:
+        assert stderr.strip().endswith("Aborted!"), stderr
+
+    listed = run("graphs")
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: int(line.split()[1]) for line in listed.stdout.splitlines()[2:] if line.strip()}
+    assert rows[f"{BASE}/graph/small"] == 3
+    assert rows.get(f"{BASE}/graph/big", triples) == triples
+
+    assert run("load", str(write(tmp_path / "other.ttl", "<http://e/x> <http://e/y> 1 ."))).returncode == 0
+    assert run("status").returncode == 0
+    datasets = int(run("query", "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { GRAPH ?q { ?d "
+                       "<http://www.w3.org/ns/dqv#hasQualityMeasurement> ?m } }", "--format", "csv")
+                   .stdout.splitlines()[1])
+    assert datasets == (3000 if f"{BASE}/graph/big" in rows else 0)
