@@ -23,10 +23,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from kg.config import Settings
+from kg.publication import publication_path
 from kg.queries import iri, render
 from kg.store import Store, open_store
 from tests.servers import RunningServer, virtuoso_server
@@ -176,6 +178,15 @@ def wipe(store: Store, server: RunningServer, keep: set[str] | None = None) -> N
         store.update(f"DROP SILENT GRAPH {iri(name)}")
 
 
+def _publication_files(settings: Settings) -> list[Path]:
+    """The publication kg keeps beside the server's store (its SQLite file and journals): each test
+    module starts without one, as it starts with a wiped server."""
+    path = publication_path(settings)
+    if path is None:
+        return []
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
     """A clean scratch server for each test module."""
@@ -184,11 +195,15 @@ def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
     settings: Settings = request.getfixturevalue("settings")
+    for path in _publication_files(settings):
+        path.unlink(missing_ok=True)
     store = open_store(settings)
     wipe(store, server)
     yield
     wipe(store, server)
     store.close()
+    for path in _publication_files(settings):
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,9 @@ class RunningServer:
         values: dict[str, object] = {
             "store": "remote", "remote_query_url": self.query_url, "remote_update_url": self.update_url,
             "remote_gsp_url": self.gsp_url, "remote_auth": self.auth, "remote_timeout": 30.0,
+            # what kg keeps beside a store (the publication, dumps) goes beside this server's files,
+            # not into the checkout's var/ where every test would share it
+            "store_path": self.log.parent / "kg-store",
         }
         values.update(overrides)
         return values

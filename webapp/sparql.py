@@ -28,7 +28,7 @@ from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.errors import PROBLEM_JSON, TYPES, Problem, problem_for, wants_problem_json
 from kg.sparql.execution import run_with_deadline
-from kg.sparql.lexer import reads_default_graph
+from kg.sparql.lexer import declares_base, reads_default_graph
 from kg.sparql.protocol import FORM, ProtocolError, QueryRequest, parse_query, parse_update, url_params
 from kg.sparql.upload import check_upload, syntax_of, to_ntriples
 from kg.store import QuerySyntaxError
@@ -52,6 +52,8 @@ _EXPOSED = "X-KG-Truncated, X-KG-Row-Limit, Content-Type"
 #: Answer kinds by query form.
 _KIND = {"SELECT": "bindings", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _POSITION = re.compile(r"\b(at|line) (\d+)(:| column )(\d+)")
+#: A position given as a line alone (Virtuoso's "SPARQL compiler, line 3: ...").
+_LINE = re.compile(r"\bline (\d+):(?!\d)")
 _EXAMPLES = Path(__file__).resolve().parents[1] / "kg" / "queries" / "examples"
 #: Where ``npm ci`` puts YASGUI's built files; served from kg itself, never from a CDN.
 _YASGUI_DIRS = [Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build",
@@ -112,15 +114,21 @@ def _preflight() -> Response:
     return _cors(response)
 
 
-def _base_prologue() -> str:
-    """``BASE`` for queries and updates: relative IRIs mean kg's own, as in the files of ``data/``."""
-    return f"BASE <{get_settings().base}>\n"
+def _base_prologue(text: str) -> str:
+    """``BASE`` for queries and updates: relative IRIs mean kg's own, as in the files of ``data/``.
+
+    A client's own ``BASE`` wins: then the line is left empty (one line either way, so positions in
+    error messages count the same), as some stores (Virtuoso) refuse a second ``BASE`` in a prologue.
+    """
+    return "\n" if declares_base(text) else f"BASE <{get_settings().base}>\n"
 
 
 def _syntax_message(exc: Exception) -> str:
     """The engine's message with line numbers counted in the client's text (the BASE line is ours)."""
-    message = _POSITION.sub(lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3)}{m.group(4)}",
-                            str(exc))
+    message, found = _POSITION.subn(
+        lambda m: f"{m.group(1)} {max(int(m.group(2)) - 1, 1)}{m.group(3)}{m.group(4)}", str(exc))
+    if not found:
+        message = _LINE.sub(lambda m: f"line {max(int(m.group(1)) - 1, 1)}:", message)
     return re.sub(r"\s*[\r\n]+\s*", " ", message)  # one line: the engine's lists of expected tokens wrap
 
 
@@ -189,7 +197,7 @@ def _query() -> Response:
 def _answer(parsed: QueryRequest, writer: str) -> tuple[bytes, bool]:
     """Run and serialise in the worker thread, so the time limit covers both."""
     store, settings = get_store(), get_settings()
-    text = _base_prologue() + parsed.query
+    text = _base_prologue(parsed.query) + parsed.query
 
     def work(deadline: float) -> tuple[bytes, bool]:
         result = store.execute(text, parsed.default_graphs, parsed.named_graphs, max_rows=settings.max_rows,
@@ -321,7 +329,7 @@ def update() -> Response:
         form = url_params(body, "the form") if request.mimetype == FORM else {}
         parsed = parse_update(request.method, request.content_type, url_params(request.query_string), form,
                               body)
-        get_writer().update(_base_prologue() + parsed.update)
+        get_writer().update(_base_prologue(parsed.update) + parsed.update)
     except Exception as exc:  # every failure is an answer: one mapping, 4xx for the client's, 5xx for kg's
         return _error(exc)
     if reads_default_graph(parsed.update):

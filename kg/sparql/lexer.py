@@ -188,6 +188,18 @@ def _form(tokens: list[Token]) -> str | None:
     return None
 
 
+def declares_base(text: str) -> bool:
+    """Whether the text's prologue (before its first operation) has a ``BASE`` of its own (never raises)."""
+    for token in tokenize(text, strict=False):
+        word = token.keyword
+        if word == "BASE":
+            return True
+        if word == "PREFIX" or token.kind in ("iri", "pname"):
+            continue
+        return False
+    return False
+
+
 def keywords(text: str) -> set[str]:
     """Every bare keyword in a query or update (both readings of codepoint escapes; never raises)."""
     found = {t.keyword for t in tokenize(text, strict=False) if t.keyword}
