@@ -671,10 +671,17 @@ def publish_dump(store: Store, publication: Publication, settings: Settings) -> 
     """Write the gzipped dump of the store's current state and publish where it is (a pipeline step)."""
     folder = dump_folder(settings, store)
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f"kg-dump-{os.getpid()}.partial"
+    # a name of its own: two pipelines over one store folder (a server and a command) never share it
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="kg-dump-", suffix=".partial",
+                                     delete=False) as handle:
+        partial = Path(handle.name)
+        try:
+            quads = write_dump(store, handle)
+        except BaseException:
+            handle.close()
+            partial.unlink(missing_ok=True)
+            raise
     digest = hashlib.sha256()
-    with partial.open("wb") as handle:
-        quads = write_dump(store, handle)
     with partial.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)

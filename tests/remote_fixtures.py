@@ -20,15 +20,17 @@ does anything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kg.config import Settings
-from kg.publication import publication_path
+from kg.publication import Publication, publication_path
 from kg.queries import iri, render
 from kg.store import Store, open_store
 from tests.servers import RunningServer, virtuoso_server
@@ -213,11 +215,38 @@ def _remote_test_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
-    store = open_store(request.getfixturevalue("settings"))
+    settings: Settings = request.getfixturevalue("settings")
+    store = open_store(settings)
     before = _graphs_of(store, server)
-    yield
-    wipe(store, server, keep=before)
+    with _publication_kept(settings):
+        yield
+        wipe(store, server, keep=before)
     store.close()
+
+
+@contextlib.contextmanager
+def _publication_kept(settings: Settings) -> Iterator[None]:
+    """What was published before the test (its module's derived state) is published after it: a
+    test's catalogue, search index and status must not reach the next test, as its graphs do not.
+    SQLite's backup API copies it, safely beside the connections the module's app holds open."""
+    path = publication_path(settings)
+    if path is None:
+        yield
+        return
+    saved = sqlite3.connect(":memory:")
+    if path.exists():
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as source:
+            source.backup(saved)
+    else:
+        Publication(path).close()  # an empty publication: what the test publishes is undone
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as source:
+            source.backup(saved)
+    try:
+        yield
+    finally:
+        with contextlib.closing(sqlite3.connect(path, timeout=30)) as target:
+            saved.backup(target)
+        saved.close()
 
 
 def empty_remote_store(request: pytest.FixtureRequest, settings: Settings) -> Store:

@@ -352,6 +352,7 @@ def _triples_of(store: Store, item: str) -> str:
     return f"GRAPH <{graphs.pop()}> {{ {lines} }}"
 
 
+@pytest.mark.slow
 def test_a_change_rewrites_only_the_pages_it_shows_on(settings: Settings, tmp_path: Path) -> None:
     """Items keep their positions: a changed dataset rewrites its own page, a new one the first page
     (the totals) and the last, a removed one its own page and the first; no other page changes."""
@@ -398,6 +399,7 @@ def test_a_change_rewrites_only_the_pages_it_shows_on(settings: Settings, tmp_pa
         store.close()
 
 
+@pytest.mark.slow
 def test_incremental_pages_hold_what_a_full_build_gives(settings: Settings, tmp_path: Path) -> None:
     """After changes made incrementally, every item's document and every page is byte for byte what a
     build from scratch gives for the same positions."""
