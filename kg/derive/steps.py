@@ -14,6 +14,16 @@ from kg.derive import Context, Outcome, Step, resources
 from kg.derive.change import Change
 from kg.store.base import GraphDiff
 
+#: Above this many touched resources a step works in full: measured at 10 000 datasets, a change to all
+#: of them took 63 s measured again one by one against 9 s for a full quality run (inference: 16 s
+#: against 0.5 s), and the two meet far below a tenth of the store.
+FULL_ABOVE = 2000
+
+
+def _small(touched: set[str] | None) -> set[str] | None:
+    """The touched resources, or None (work in full) when there are too many to be worth it."""
+    return None if touched is None or len(touched) > FULL_ABOVE else touched
+
 
 def _derived(ctx: Context, name: str) -> Change:
     return Change.of([graphs.derived_graph(ctx.settings.base_iri, name)])
@@ -43,7 +53,7 @@ def run_inference(ctx: Context) -> Outcome:
     if not ctx.settings.infer_after_load:
         return Outcome()
     diff = GraphDiff()
-    touched = resources(ctx, INFERENCE_READS)
+    touched = _small(resources(ctx, INFERENCE_READS))
     changed = [g for g in ctx.change.graphs if Step("probe", INFERENCE_READS, run_links)
                .reads_graph(g, ctx.settings.base_iri)]
     inferred = infer(ctx.store, ctx.settings, diff, touched=touched, changed_graphs=changed,
@@ -73,7 +83,7 @@ def run_quality(ctx: Context) -> Outcome:
 
     if not ctx.settings.quality_after_load:
         return Outcome()
-    targets = resources(ctx, QUALITY_READS)
+    targets = _small(resources(ctx, QUALITY_READS))
     results = None
     if targets is not None and ctx.store.graph_info(quality.quality_graph(ctx.store.base_iri)) is not None:
         results = refresh_targets(ctx.store, ctx.settings, targets)
