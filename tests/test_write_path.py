@@ -13,6 +13,7 @@ from pathlib import Path
 from kg import graphs
 from kg.config import Settings
 from kg.derive.change import Change
+from kg.iris import Minter
 from kg.loading import default_sources
 from kg.store import Store, open_store
 from kg.write import Writer
@@ -68,3 +69,13 @@ def test_every_write_path_leaves_what_a_full_recompute_gives(settings: Settings,
     finally:
         writer.publication.close()
         store.close()
+
+
+def test_no_triple_is_stored_twice(loaded_store: Store) -> None:
+    """The default graph is a set: no fact of data/ is stated by two graphs (a curated file adds only
+    what a source does not say; derived graphs never repeat what is asserted)."""
+    rows = loaded_store.select(
+        "SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g != <{Minter(loaded_store.base_iri).meta_graph()}>) }} "
+        "GROUP BY ?s ?p ?o HAVING (COUNT(?g) > 1) LIMIT 20")
+    assert not rows, [(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows]
