@@ -164,8 +164,11 @@ def test_the_counts_in_the_docs_are_this_runs(run: Run) -> None:
 #: Queries of the suites on which the engine aborts over kg's own data: Oxigraph's sort panics
 #: ("comparison function does not correctly implement a total order") and pyoxigraph 0.5 is built
 #: to abort on a panic.  kg answers them 500 with the problem type ``engine-failure``: the query's
-#: process is lost, the server and every other query go on (kg.procs).
-ENGINE_ABORTS = {"syntax-order-01", "syntax-order-03", "syntax-limit-offset-01", "syntax-limit-offset-02",
+#: process is lost, the server and every other query go on (kg.procs).  Whether a given sort panics
+#: depends on the values it meets and their order, so a change to data/ can move a query in or out
+#: (syntax-order-04 came and went with the data); the test allows these and no others.
+ENGINE_ABORTS = {"syntax-order-01", "syntax-order-03", "syntax-order-04",
+                 "syntax-limit-offset-01", "syntax-limit-offset-02",
                  "syntax-limit-offset-03", "syntax-limit-offset-04", "slice-3",
                  "pp14", "pp16"}  # ORDER BY over ?X foaf:knows* ?Y: every term of the store, mixed
 
