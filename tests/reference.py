@@ -24,7 +24,6 @@ PUBLISHED = {
     "dqv": "W3C, https://github.com/w3c/dwbp, and https://gitlab.com/piveau (piveau-vocabularies)",
     "w3c-sparql11-protocol": "W3C, https://github.com/w3c/rdf-tests (sparql/sparql11/protocol)",
     "w3c-rdf-tests": "W3C, https://github.com/w3c/rdf-tests (sparql/)",
-    "seeds": "the It-Arkitekturråd's agenda of 30 November 2023 (kept in data/agendas/ as well)",
 }
 
 
@@ -41,10 +40,7 @@ def available() -> bool:
 
 def reference_path(*parts: str) -> Path:
     """A file of the reference material, or skip the test saying what is missing and where to get it."""
-    if parts and parts[0] == "seeds":  # the source agenda sits beside the reference folder
-        path = reference_dir().parent.joinpath(*parts)
-    else:
-        path = reference_dir().joinpath(*parts)
+    path = reference_dir().joinpath(*parts)
     if not path.exists():
         source = PUBLISHED.get(parts[0], "the W3C and SEMIC publications") if parts else ""
         pytest.skip(f"reference material missing: {'/'.join(parts)} (set KG_REFERENCE_DIR to a folder "

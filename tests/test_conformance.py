@@ -1,4 +1,5 @@
-"""kg's catalogue, as /catalog serves it, against the published shapes in ../shared/reference/.
+"""kg's catalogue, as /catalog serves it, against the published shapes (the reference material, found
+through ``KG_REFERENCE_DIR`` by :mod:`tests.reference`).
 
 SEMIC DCAT-AP 2.1.1 and 3.0.1 `shapes`: no result at all.  `shapes_recommended`: every warning is a
 recommended property kg's sources do not give, each explained below.  DCAT-AP-DK 2.0.2: no
@@ -39,7 +40,7 @@ EXPLAINED_WARNINGS = {
     "http://www.w3.org/ns/dcat#distribution": "the registers (NemHandel, CPR) are not distributed openly",
     "http://purl.org/dc/terms/modified": "the catalogue itself carries no modification date",
 }
-#: The published DK 2.0.2 shapes' known defects (../shared/reference/README.md): not kg's results.
+#: The published DK 2.0.2 shapes' known defects (the reference material's README): not kg's results.
 DK_DEFECT_SHAPES = {
     "Relationship dct:relation sh:class dcat:Role",
     "foaf Document shape targets a wrong IRI",
