@@ -59,18 +59,19 @@ ONE_DATASET = "CONSTRUCT { <%s> ?p ?o } WHERE { <%s> ?p ?o }"
 EMPTY_ASK = "ASK {}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _kg(*args: str, store: Path) -> list[str]:
+def kg_command(*args: str, store: Path) -> list[str]:
     return [sys.executable, "-m", "kg.cli", "--store-path", str(store), "--base-iri", BASE, *args]
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    return {**os.environ, "KG_CONFIG": str(workdir / "no-kg.toml")}
+def kg_env(workdir: Path, **extra: str) -> dict[str, str]:
+    """kg's environment for a benchmark: no kg.toml of the working directory, and ``extra`` variables."""
+    return {**os.environ, "KG_CONFIG": str(workdir / "no-kg.toml"), **extra}
 
 
 # -- setup -----------------------------------------------------------------------------------------
@@ -87,10 +88,10 @@ def setup(n: int, workdir: Path) -> None:
     if kg_store.exists():
         raise SystemExit(f"{kg_store} exists: use a fresh --workdir")
     started = time.perf_counter()
-    subprocess.run(_kg("load", str(ROOT / "ontologies"), str(ROOT / "data"), str(source), store=kg_store),
-                   check=True, env=_env(workdir))
+    sources = (str(ROOT / "ontologies"), str(ROOT / "data"), str(source))
+    subprocess.run(kg_command("load", *sources, store=kg_store), check=True, env=kg_env(workdir))
     print(f"kg load (default settings, pipeline included): {time.perf_counter() - started:.1f} s", flush=True)
-    subprocess.run(_kg("dump", str(dump), store=kg_store), check=True, env=_env(workdir))
+    subprocess.run(kg_command("dump", str(dump), store=kg_store), check=True, env=kg_env(workdir))
     started = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("oxigraph")), "load", "--location", str(raw),
                     "--file", str(dump)], check=True, stdout=subprocess.DEVNULL)
@@ -121,7 +122,22 @@ def _path(url: str) -> str:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def harvest_kg(url: str) -> tuple[int, int, int, list[list[str]]]:
+def read_page(body: bytes, fmt: ox.RdfFormat, seen: set[str]) -> tuple[str | None, list[str]]:
+    """A catalogue page's ``hydra:next`` and its datasets (added to ``seen``; one seen before stops the run:
+    a harvest must meet each dataset once)."""
+    next_url, items = None, []
+    for triple in ox.parse(body, format=fmt):
+        if triple.predicate.value == HYDRA_NEXT:
+            next_url = triple.object.value
+        elif triple.predicate.value == RDF_TYPE and triple.object.value == DATASET:
+            if triple.subject.value in seen:
+                raise SystemExit(f"{triple.subject.value} harvested twice")
+            seen.add(triple.subject.value)
+            items.append(triple.subject.value)
+    return next_url, items
+
+
+def harvestkg_command(url: str) -> tuple[int, int, int, list[list[str]]]:
     """A CKAN-style harvest from ``url`` (no Accept: Turtle): pages, datasets, bytes, items per page."""
     client = Client(url)
     path: str | None = _path(url)
@@ -135,15 +151,7 @@ def harvest_kg(url: str) -> tuple[int, int, int, list[list[str]]]:
         if status != 200:
             raise SystemExit(f"{path}: {status}")
         size += len(body)
-        next_url, items = None, []
-        for triple in ox.parse(body, format=ox.RdfFormat.TURTLE):
-            if triple.predicate.value == HYDRA_NEXT:
-                next_url = triple.object.value
-            elif triple.predicate.value == RDF_TYPE and triple.object.value == DATASET:
-                if triple.subject.value in seen:
-                    raise SystemExit(f"{path}: {triple.subject.value} repeats")
-                seen.add(triple.subject.value)
-                items.append(triple.subject.value)
+        next_url, items = read_page(body, ox.RdfFormat.TURTLE, seen)
         per_page.append(items)
         pages += 1
         path = _path(next_url) if next_url else None
@@ -222,10 +230,10 @@ def _wrk(url: str, seconds: int = 10) -> float:
 
 def report(workdir: Path, samples: int = 100) -> None:
     kg_store, raw = workdir / "kg-store", workdir / "raw-store"
-    kg_port, raw_port = _free_port(), _free_port()
+    kg_port, raw_port = free_port(), free_port()
     kg_url, raw_url = f"http://127.0.0.1:{kg_port}", f"http://127.0.0.1:{raw_port}"
-    kg_server = subprocess.Popen(_kg("serve", "--no-init", "--port", str(kg_port), store=kg_store),
-                                 env=_env(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    kg_server = subprocess.Popen(kg_command("serve", "--no-init", "--port", str(kg_port), store=kg_store),
+                                 env=kg_env(workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  start_new_session=True)
     raw_server = subprocess.Popen([str(Path(sys.executable).with_name("oxigraph")), "serve-read-only",
                                    "--location", str(raw), "--union-default-graph", "--bind",
@@ -239,7 +247,7 @@ def report(workdir: Path, samples: int = 100) -> None:
             time.sleep(1)
         # the harvest first: it also gives each page's datasets for the baseline's pages
         started = time.perf_counter()
-        pages, datasets, kg_bytes, per_page = harvest_kg(kg_url + "/catalog")
+        pages, datasets, kg_bytes, per_page = harvestkg_command(kg_url + "/catalog")
         kg_seconds = time.perf_counter() - started
         (workdir / "pages.json").write_text(json.dumps(per_page), encoding="utf-8")
         started = time.perf_counter()
@@ -316,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "report":
         report(args.workdir, args.samples)
     elif args.command == "harvest-kg":
-        pages, datasets, size, _ = harvest_kg(args.url)
+        pages, datasets, size, _ = harvestkg_command(args.url)
         print(f"{pages} pages, {datasets} datasets, {size} bytes")
     else:
         pages, datasets, size = harvest_raw(args.url, json.loads(args.pages.read_text(encoding="utf-8")))

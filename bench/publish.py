@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,10 +35,10 @@ import urllib.request
 from pathlib import Path
 
 from bench.generate import write
+from bench.harvest import BASE, free_port, kg_command, kg_env
 from bench.measure import Run, run
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://kg.rammearkitektur.dk"
 TOKEN = "bench-token"
 ONE = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -52,14 +50,6 @@ ONE = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
     dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> .
 <{base}/id/catalog/bench> dcat:dataset <{base}/id/dataset/bench-changed> .
 """
-
-
-def _kg(store: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "kg.cli", "--store-path", str(store), "--base-iri", BASE, *args]
-
-
-def _env(workdir: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "KG_CONFIG": str(workdir / "no-kg.toml"), **extra}
 
 
 def _size_mb(*paths: Path) -> float:
@@ -91,8 +81,8 @@ def _checked(result: Run, what: str) -> Run:
 
 
 def _steps(store: Path, workdir: Path) -> dict[str, float]:
-    out = subprocess.run(_kg(store, "status", "--format", "json"), capture_output=True, text=True,
-                         env=_env(workdir), check=False)
+    out = subprocess.run(kg_command("status", "--format", "json", store=store), capture_output=True,
+                         text=True, env=kg_env(workdir), check=False)
     status = json.loads(out.stdout or "{}")
     steps = {name: float(s.get("seconds", 0.0)) for name, s in (status.get("steps") or {}).items()}
     steps["(refresh)"] = float(status.get("refresh_seconds", 0.0))
@@ -109,18 +99,18 @@ def bench_load(n: int, workdir: Path) -> Path:
     for path in (raw_store, *_kg_files(kg_store)):
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     print(f"{n} datasets, {triples} triples", flush=True)
-    _checked(run(_kg(kg_store, "init"), env=_env(workdir)), "kg init")
+    _checked(run(kg_command("init", store=kg_store), env=kg_env(workdir)), "kg init")
     before = _size_mb(*_kg_files(kg_store))
     raw = _checked(run([str(Path(sys.executable).with_name("oxigraph")), "load", "--location", str(raw_store),
                         "--file", str(source)]), "oxigraph load")
-    kg = _checked(run(_kg(kg_store, "load", str(source)), env=_env(workdir)), "kg load")
+    kg = _checked(run(kg_command("load", str(source), store=kg_store), env=kg_env(workdir)), "kg load")
     kg_mb = _size_mb(*_kg_files(kg_store)) - before
     raw_mb = _size_mb(raw_store)
     print(f"load      raw oxigraph load {raw.seconds:8.1f} s {raw.peak_rss_mb:7.0f} MB RSS | "
           f"kg load {kg.seconds:8.1f} s {kg.peak_rss_mb:7.0f} MB RSS | "
           f"time {kg.seconds / raw.seconds:6.1f}x  RSS {kg.peak_rss_mb / raw.peak_rss_mb:5.1f}x", flush=True)
     print(f"on disk   raw {raw_mb:8.1f} MB | kg, what the load added {kg_mb:8.1f} MB "
-          f"({kg_mb / raw_mb:.1f}x; store, generations and publication)", flush=True)
+          f"({kg_mb / raw_mb:.1f}x; store, generations, dumps, publication)", flush=True)
     steps = _steps(kg_store, workdir)
     print("steps     " + ", ".join(f"{name} {s:.1f}" for name, s in steps.items()), flush=True)
     return kg_store
@@ -129,10 +119,11 @@ def bench_load(n: int, workdir: Path) -> Path:
 def bench_change(kg_store: Path, workdir: Path) -> None:
     one = workdir / "one-dataset.ttl"
     one.write_text(ONE.format(base=BASE, title="Første titel"), encoding="utf-8")
-    added = _checked(run(_kg(kg_store, "load", str(one)), env=_env(workdir)), "kg load (one new dataset)")
+    added = _checked(run(kg_command("load", str(one), store=kg_store), env=kg_env(workdir)),
+                     "kg load (one new dataset)")
     add_steps = _steps(kg_store, workdir)
     one.write_text(ONE.format(base=BASE, title="Anden titel"), encoding="utf-8")
-    changed = _checked(run(_kg(kg_store, "load", str(one)), env=_env(workdir)),
+    changed = _checked(run(kg_command("load", str(one), store=kg_store), env=kg_env(workdir)),
                        "kg load (one changed dataset)")
     steps = _steps(kg_store, workdir)
     print(f"one new dataset      kg load {added.seconds:6.2f} s, "
@@ -141,17 +132,11 @@ def bench_change(kg_store: Path, workdir: Path) -> None:
           + ", ".join(f"{name} {s:.2f}" for name, s in steps.items() if name != "(refresh)"), flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def bench_http(kg_store: Path, workdir: Path, writes: int = 20) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(_kg(kg_store, "serve", "--no-init", "--port", str(port)),
-                              env=_env(workdir, KG_WRITE_TOKEN=TOKEN), stdout=subprocess.DEVNULL,
+    server = subprocess.Popen(kg_command("serve", "--no-init", "--port", str(port), store=kg_store),
+                              env=kg_env(workdir, KG_WRITE_TOKEN=TOKEN), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):

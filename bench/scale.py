@@ -39,7 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench import generate
-from bench.harvest import DATASET, HYDRA_NEXT, RDF_TYPE
+from bench.harvest import read_page
 from bench.loadtest import rss_mib, start_server, stop_server
 from bench.sparql import bench_http, queries
 
@@ -179,14 +179,7 @@ def harvest(url: str, cap: float, figures: Figures) -> None:
             break
         if fmt is None:
             raise SystemExit(f"{next_url}: not RDF")
-        next_url = None
-        for t in ox.parse(body, format=fmt):
-            if t.predicate.value == HYDRA_NEXT:
-                next_url = t.object.value
-            elif t.predicate.value == RDF_TYPE and t.object.value == DATASET:
-                if t.subject.value in seen:
-                    raise SystemExit(f"{t.subject.value} harvested twice")
-                seen.add(t.subject.value)
+        next_url, _ = read_page(body, fmt, seen)
         figures.harvest_pages += 1
     figures.harvest_s = time.perf_counter() - start
     figures.harvest_datasets = len(seen)

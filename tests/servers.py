@@ -12,10 +12,12 @@ own database folder, both ports bound to 127.0.0.1, a random dba password and a
 from __future__ import annotations
 
 import contextlib
+import http.server
 import secrets
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +53,36 @@ class RunningServer:
         return values
 
 
+@contextlib.contextmanager
+def recording_listener(body: bytes = b"",
+                       content_type: str = "text/plain") -> Iterator[tuple[str, list[str]]]:
+    """A web server on 127.0.0.1 standing in for "the network": it answers every request with ``body``
+    and records it as ``"METHOD /path"`` in the list it yields beside its URL."""
+    seen: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def _record(self) -> None:
+            seen.append(f"{self.command} {self.path}")
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_HEAD = _record
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now (the server binds it a moment later)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -77,7 +109,8 @@ def _tail(log: Path, lines: int = 30) -> str:
     return "(no log)"
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the test started: SIGTERM, then SIGKILL if it has not exited within 30 s."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -103,7 +136,7 @@ def oxigraph_server(folder: Path) -> Iterator[RunningServer]:
         _wait_ready(f"{base}/query", process, log)
         yield RunningServer("oxigraph-serve", f"{base}/query", f"{base}/update", f"{base}/store", "", log)
     finally:
-        _stop(process)
+        stop(process)
 
 
 _VIRTUOSO_INI = """\
@@ -190,4 +223,4 @@ def virtuoso_server(folder: Path) -> Iterator[RunningServer]:
         yield RunningServer("virtuoso", f"{base}/sparql", f"{base}/sparql-auth",
                             f"{base}/sparql-graph-crud-auth", f"kg:{kg}", log)
     finally:
-        _stop(process)
+        stop(process)

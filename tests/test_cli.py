@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
-import typing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from rdflib import Dataset
 from rdflib.compare import isomorphic
 
 from kg.cli import main
+from tests.servers import recording_listener
 
 BASE = "https://kg.example.org"
 
@@ -141,35 +139,20 @@ def test_two_files_for_one_graph_are_refused(workdir: Path) -> None:
     assert "x.ttl" in result.stderr and "same graph" in result.stderr
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: typing.ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Recorder.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.end_headers()
-        self.wfile.write(b'{"@context": {"name": "http://e/name"}}')
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture()
-def listener() -> Iterator[str]:
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Recorder.hits = []
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """A web server that would serve a JSON-LD context, recording every request."""
+    with recording_listener(b'{"@context": {"name": "http://e/name"}}', "application/ld+json") as found:
+        yield found
 
 
-def test_jsonld_remote_context_and_xml_entities_never_fetched(workdir: Path, listener: str) -> None:
-    write(workdir / "data" / "remote.jsonld", f'{{"@context": "{listener}/ctx.jsonld", "@id": "http://e/s", '
+def test_jsonld_remote_context_and_xml_entities_never_fetched(workdir: Path,
+                                                             listener: tuple[str, list[str]]) -> None:
+    url, seen = listener
+    write(workdir / "data" / "remote.jsonld", f'{{"@context": "{url}/ctx.jsonld", "@id": "http://e/s", '
           '"name": "x"}')
     write(workdir / "data" / "xxe.rdf", '<?xml version="1.0"?>\n'
-          f'<!DOCTYPE r [<!ENTITY e SYSTEM "{listener}/e">]>\n'
+          f'<!DOCTYPE r [<!ENTITY e SYSTEM "{url}/e">]>\n'
           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
           '<rdf:Description rdf:about="http://e/s"><e:p>&e;</e:p></rdf:Description></rdf:RDF>')
     before = dump(workdir)
@@ -177,7 +160,7 @@ def test_jsonld_remote_context_and_xml_entities_never_fetched(workdir: Path, lis
         result = kg("load", f"data/{name}")
         assert result.exit_code == 1
         assert name in result.stderr
-    assert _Recorder.hits == []
+    assert seen == []
     assert dump(workdir) == before
 
 

@@ -12,7 +12,6 @@ The seed is printed with every failure, so ``KG_FUZZ_SEED`` reproduces it.
 from __future__ import annotations
 
 import concurrent.futures
-import http.server
 import os
 import threading
 import time
@@ -24,6 +23,7 @@ import requests
 
 from tests.fuzz_sparql import Generator
 from tests.kg_server import TOKEN, KgServer, kg_serve
+from tests.servers import recording_listener
 
 pytestmark = pytest.mark.slow
 LIMIT = 3.0
@@ -33,23 +33,8 @@ SEED = int(os.environ.get("KG_FUZZ_SEED", str(int(time.time()) % 100000)))
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[tuple[str, list[str]]]:
-    seen: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(f"{self.command} {self.path}")
-            self.send_response(200)
-            self.end_headers()
-
-        do_POST = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
+    with recording_listener() as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

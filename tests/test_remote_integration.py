@@ -34,7 +34,7 @@ from kg.store import Store, open_store
 from kg.store.base import QuerySyntaxError
 from kg.write import Writer
 from tests import remote_fixtures
-from tests.servers import RunningServer, free_port, virtuoso_server
+from tests.servers import RunningServer, free_port, stop, virtuoso_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://kg.rammearkitektur.dk"
@@ -241,8 +241,7 @@ def served(loaded: Store, virtuoso: RunningServer,
             pytest.fail("kg serve did not come up:\n" + log.read_text())
         yield Served(url, proc.pid)
     finally:
-        proc.terminate()
-        proc.wait(60)
+        stop(proc)
 
 
 def test_kg_serve_on_a_remote_store_runs_its_processes(served: Served) -> None:

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from kg.config import Settings
 from kg.store import Store
-from tests.servers import free_port
+from tests.servers import free_port, stop
 from tests.w3c_protocol import serve
 from webapp import create_app, security
 
@@ -246,8 +246,7 @@ def test_gunicorn_tells_no_versions(tmp_path: Path) -> None:
                                                     if k not in ("Date", "Content-Length")))
         assert "Traceback" not in r.text and "werkzeug" not in r.text.lower()
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
         log.close()
 
 

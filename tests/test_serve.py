@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.servers import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,9 +51,4 @@ def test_kg_serve_on_a_fresh_store(tmp_path: Path) -> None:
         assert (tmp_path / "var" / "store").is_dir()  # the embedded store is on disk
         assert "graph/" in home.text                   # and holds the loaded sources
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)

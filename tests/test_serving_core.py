@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import http.server
 import random
 import signal
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ import requests
 
 from kg.config import load_settings
 from tests.kg_server import TOKEN, KgServer, kg_serve
+from tests.servers import recording_listener
 
 pytestmark = pytest.mark.slow
 JSON = {"Accept": "application/sparql-results+json"}
@@ -106,40 +105,24 @@ def test_query_processes_cannot_reach_the_network(server: KgServer, tmp_path: Pa
     from kg.procs.pool import ExecutorPool
     from kg.procs.writer_client import WriterClient
 
-    seen: list[str] = []
-
-    class Listener(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        do_POST = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}"
     settings = load_settings(environ={"KG_STORE_PATH": str(server.store), "KG_QUERY_TIMEOUT": "5"},
                              config_file=tmp_path / "none.toml")
-    pool = ExecutorPool(settings, 1)
-    try:
-        for query in (f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
-                      f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}"):
-            with pytest.raises(Exception):   # noqa: B017 - whatever the engine says, it fetched nothing
-                reply, _ = pool.call({"op": "answer", "query": query, "media_type":
-                                      "application/sparql-results+json"}, timeout=5)
-                assert not reply.get("ok")
-                raise RuntimeError("answered")
-    finally:
-        pool.close()
-    writer = WriterClient(settings, timeout=10)
-    with pytest.raises(Exception):  # noqa: B017
-        writer.update(f"LOAD <{url}/data.ttl> INTO GRAPH <http://example.org/fetched>")
-    time.sleep(0.5)
-    httpd.shutdown()
+    with recording_listener() as (url, seen):
+        pool = ExecutorPool(settings, 1)
+        try:
+            for query in (f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+                          f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}"):
+                with pytest.raises(Exception):   # noqa: B017 - whatever the engine says, it fetched nothing
+                    reply, _ = pool.call({"op": "answer", "query": query, "media_type":
+                                          "application/sparql-results+json"}, timeout=5)
+                    assert not reply.get("ok")
+                    raise RuntimeError("answered")
+        finally:
+            pool.close()
+        writer = WriterClient(settings, timeout=10)
+        with pytest.raises(Exception):  # noqa: B017
+            writer.update(f"LOAD <{url}/data.ttl> INTO GRAPH <http://example.org/fetched>")
+        time.sleep(0.5)
     assert seen == []
 
 

@@ -6,13 +6,10 @@ fetch something points at it and then checks it saw no request at all.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar
 
 import pytest
 import requests
@@ -20,6 +17,7 @@ import requests
 from kg.config import Settings
 from kg.sparql import execution
 from kg.store import Store, open_store
+from tests.servers import recording_listener
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -27,30 +25,12 @@ TOKEN = "s3cret-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-class _Listener(http.server.BaseHTTPRequestHandler):
-    seen: ClassVar[list[str]] = []
-
-    def _record(self) -> None:
-        type(self).seen.append(f"{self.command} {self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/turtle")
-        self.end_headers()
-        self.wfile.write(b"<http://ex.test/s> <http://ex.test/p> <http://ex.test/o> .\n")
-
-    do_GET = do_POST = do_HEAD = _record
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[tuple[str, list[str]]]:
-    """A web server on 127.0.0.1 that records every request it gets."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", _Listener.seen
-    server.shutdown()
+    """A web server on 127.0.0.1 that records every request it gets (and would serve Turtle)."""
+    with recording_listener(b"<http://ex.test/s> <http://ex.test/p> <http://ex.test/o> .\n",
+                            "text/turtle") as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

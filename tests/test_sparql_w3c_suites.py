@@ -31,7 +31,7 @@ from kg.store import open_store
 from kg.write import Writer
 from tests import w3c_suites as w
 from tests.reference import reference_dir, reference_path
-from tests.servers import free_port
+from tests.servers import free_port, stop
 from tests.w3c_expected import EXPECTED
 from webapp import create_app
 
@@ -224,9 +224,4 @@ def test_the_suites_queries_on_kgs_own_data_through_kg_serve(tmp_path: Path) -> 
         assert problems == [], "\n".join(problems)
         assert aborted <= ENGINE_ABORTS, f"new engine aborts: {sorted(aborted - ENGINE_ABORTS)}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        stop(process)
