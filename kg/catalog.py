@@ -33,7 +33,7 @@ import re
 import sqlite3
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
+import brotli
 import pyoxigraph as ox
 
 from kg import graphs
@@ -102,6 +103,8 @@ class Document:
     format: Format
     etag: str
     last_modified: datetime | None
+    #: The content coding ``body`` is in (``br``, ``gzip``), None for the identity form.
+    encoding: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -251,6 +254,30 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
+#: The encodings pages and the VoID description are stored in besides their identity form, best first.
+STORED_ENCODINGS = ("br", "gzip")
+
+
+def _encode(body: bytes, encoding: str) -> bytes:
+    """``body`` in a content coding; fixed settings, no timestamp: the same bytes give the same result."""
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    return brotli.compress(body, quality=5)
+
+
+def _encoded_key(key: str, here: str, encoding: str) -> str:
+    """Where the encoded form of a stored document is kept, as served at the address ``here``."""
+    return f"{key}:{hashlib.sha256(here.encode()).hexdigest()[:12]}:{encoding}"
+
+
+def _put_encoded(batch: Batch, key: str, body: bytes, fmt: Format, here: str, modified: str | None) -> None:
+    """The document as served at ``here``, in every stored encoding; its ETag is the identity form's."""
+    served = _served(body, here)
+    for encoding in STORED_ENCODINGS:
+        batch.put(_encoded_key(key, here, encoding), _encode(served, encoding), fmt.media_type,
+                  _etag(served), modified)
+
+
 # -- the build (a pipeline step) ------------------------------------------------------------------
 
 _TABLE = """CREATE TABLE IF NOT EXISTS catalogue_items (
@@ -396,7 +423,7 @@ def publish_catalogue(store: Store, publication: Publication, touched: set[str] 
         members = _page_members(places.positions)
         for n in sorted(pages):
             _store_page(batch, n, [header, *(_stored(db, "item:" + i) for i in members.get(n, []))],
-                        last, len(places.positions), modified)
+                        last, len(places.positions), modified, store.base_iri.rstrip("/"))
         batch.set_value(_PAGES, last)
         batch.set_value(_MODIFIED, modified)
     return Built(len(found), len(documents), len(pages), full)
@@ -468,12 +495,16 @@ def _hydra(n: int, last: int, total: int, collection: str, per_page: int = DEFAU
 
 
 def _store_page(batch: Batch, n: int, parts: list[bytes], last: int, total: int,
-                modified: str | None) -> None:
-    """Page ``n`` of the default size, in every format."""
+                modified: str | None, base_iri: str) -> None:
+    """Page ``n`` of the default size, in every format; compressed too, as served at kg's own address
+    (``<base>/catalog`` and ``<base>/catalog.<ext>``), so a harvest there costs no compression."""
     triples = _parse(b"".join(parts) + _hydra(n, last, total, HERE))
     for fmt in FORMATS.values():
         body = serialize(triples, fmt)
-        batch.put(f"page:{n}:{fmt.extension}", body, fmt.media_type, _etag(body), modified)
+        key = f"page:{n}:{fmt.extension}"
+        batch.put(key, body, fmt.media_type, _etag(body), modified)
+        for here in (f"{base_iri}/catalog", f"{base_iri}/catalog.{fmt.extension}"):
+            _put_encoded(batch, key, body, fmt, here, modified)
 
 
 
@@ -533,6 +564,7 @@ def publish_void(store: Store, publication: Publication) -> None:
         for fmt in FORMATS.values():
             body = serialize(served, fmt)
             batch.put(f"void:{fmt.extension}", body, fmt.media_type, _etag(body), latest)
+            _put_encoded(batch, f"void:{fmt.extension}", body, fmt, "", latest)
 
 
 # -- serving (requests) -----------------------------------------------------------------------------
@@ -554,6 +586,17 @@ def _served(stored: bytes, here: str) -> bytes:
 
 def _document(body: bytes, fmt: Format, modified: str | None) -> Document:
     return Document(body, fmt, _etag(body), _http_date(modified))
+
+
+def _encoded(publication: Publication, key: str, here: str, fmt: Format,
+             encodings: Sequence[str]) -> Document | None:
+    """The stored encoded form of a document as served at ``here``: the first of ``encodings`` (the
+    client's, best first) that is stored; None when none is (another address, an older publication)."""
+    for encoding in encodings:
+        stored = publication.get(_encoded_key(key, here, encoding))
+        if stored is not None:
+            return Document(stored.body, fmt, stored.etag, _http_date(stored.modified), encoding)
+    return None
 
 
 def _unavailable() -> CatalogError:
@@ -606,15 +649,22 @@ def plan(publication: Publication, page_number: int, per_page: int = DEFAULT_PER
 
 
 def page(publication: Publication, fmt: Format, here: str, page_number: int = 1,
-         per_page: int = DEFAULT_PER_PAGE, modified_since: str | None = None) -> Document:
+         per_page: int = DEFAULT_PER_PAGE, modified_since: str | None = None,
+         encodings: Sequence[str] = ()) -> Document:
     """One page: stored bytes for the default size, else put together from the stored item documents.
 
     ``here`` is the collection's address as the client reached it (it passed :func:`safe_root`);
-    pages name themselves and their neighbours by it.  No store query either way.
+    pages name themselves and their neighbours by it.  ``encodings``: the content codings the client
+    accepts, best first; a stored page at kg's own address comes in the first one stored.  No store
+    query either way.
     """
     paging, items = plan(publication, page_number, per_page, modified_since)
     if modified_since is None and per_page == DEFAULT_PER_PAGE:
-        stored = publication.get(f"page:{page_number}:{fmt.extension}")
+        key = f"page:{page_number}:{fmt.extension}"
+        encoded = _encoded(publication, key, here, fmt, encodings)
+        if encoded is not None:
+            return encoded
+        stored = publication.get(key)
         if stored is None:
             raise _unavailable()
         return _document(_served(stored.body, here), fmt, stored.modified)
@@ -634,8 +684,12 @@ def item_document(publication: Publication, item: str, fmt: Format) -> Document 
     return _document(body, fmt, stored.modified)
 
 
-def void_document(publication: Publication, fmt: Format) -> Document:
-    """The VoID description (``/.well-known/void``), as the pipeline stored it."""
+def void_document(publication: Publication, fmt: Format, encodings: Sequence[str] = ()) -> Document:
+    """The VoID description (``/.well-known/void``), as the pipeline stored it (in the first of the
+    client's ``encodings`` stored)."""
+    encoded = _encoded(publication, f"void:{fmt.extension}", "", fmt, encodings)
+    if encoded is not None:
+        return encoded
     stored = publication.get(f"void:{fmt.extension}")
     if stored is None:
         raise CatalogError(503, "the VoID description is being prepared; try again shortly")

@@ -459,6 +459,24 @@ def serve(ctx: click.Context, host: str, port: int, bind: str | None, threads: i
     run_server(settings, bind=bind or f"{host}:{port}", threads=threads, first_load=not no_init)
 
 
+@main.command()
+@click.pass_context
+def assets(ctx: click.Context) -> None:
+    """Build the web pages' CSS, JavaScript and icons for serving.
+
+    Each file is copied under a name carrying a hash of its content, beside its gzip and brotli
+    forms, into the assets folder (KG_ASSETS_DIR, default var/assets); YASGUI's files come from
+    node_modules/ (npm ci).  kg serve builds them too when they are missing or stale.
+    """
+    from webapp.assets import build, sources
+
+    settings = _settings(ctx)
+    if "yasgui.min.js" not in sources():
+        click.echo("YASGUI is not installed (npm ci): /sparql offers its plain form only", err=True)
+    manifest = build(settings.assets_dir, progress=lambda name: click.echo(f"  {name}", err=True))
+    click.echo(f"{len(manifest)} assets in {settings.assets_dir}")
+
+
 # -- quality ---------------------------------------------------------------------------------
 
 @main.command("quality")

@@ -48,6 +48,8 @@ class Settings:
     ontologies_dir: Path = Path("ontologies")
     #: SHACL shapes.
     shapes_dir: Path = Path("shapes")
+    #: The web pages' CSS, JavaScript and icons, under content-hashed names and precompressed (``kg assets``).
+    assets_dir: Path = Path("var/assets")
     #: Bearer token that unlocks writes over HTTP; empty disables them.
     write_token: str = field(default="", repr=False)
     #: Seconds a SPARQL query may run.

@@ -179,6 +179,7 @@ def _run_yasgui_query(browser: object, url: str) -> list[str]:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.add_init_script(_RECORD_VIOLATIONS)
     page.goto(url + "/sparql")
+    page.focus("#query")   # the editor is fetched when the reader starts on a query
     page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
     page.click("a[data-example='products-by-approval-status']")
     page.click(".yasqe_queryButton")

@@ -41,8 +41,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
     app.extensions["kg.publication"] = publication if publication is not None else writer.publication
     app.jinja_env.globals.update(kg_version=__version__, base_iri=settings.base_iri)
 
-    from webapp import browse, catalog, core, i18n, openapi, search, security, site, sparql
+    from webapp import (
+        assets,
+        browse,
+        catalog,
+        compression,
+        core,
+        i18n,
+        openapi,
+        search,
+        security,
+        site,
+        sparql,
+    )
 
+    compression.init_app(app)   # first: its after-request hook then runs after every other one
+    assets.init_app(app, settings)
     app.register_blueprint(core.bp)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(sparql.bp)

@@ -21,6 +21,7 @@ from kg import catalog
 from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
 from kg.pages import labeller_for
 from kg.pages.catalog_page import catalog_rows
+from webapp.compression import accepted_encodings
 from webapp.context import get_publication, get_settings, get_store
 from webapp.i18n import current_language
 from webapp.params import page_number, whole_number
@@ -47,7 +48,13 @@ def _negotiate(allow_html: bool = False) -> Format | None:
 def _respond(doc: Document, vary: bool = True) -> Response:
     """The document as a file server gives it: ETag, Last-Modified, 304, HEAD and byte ranges."""
     response = Response(doc.body, status=200, content_type=doc.content_type)
-    response.set_etag(doc.etag.strip('"'))
+    tag = doc.etag.strip('"')
+    if doc.encoding is None:
+        response.set_etag(tag)
+    else:  # stored compressed: the ETag names the coding, as for answers compressed on the fly
+        response.headers["Content-Encoding"] = doc.encoding
+        response.set_etag(f"{tag}:{doc.encoding}")
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "no-cache"
     if vary:
         response.vary.add("Accept")
@@ -87,7 +94,8 @@ def _catalog(fmt: Format | None) -> Response | str:
         # the page's own address names it (and its links): send the client there
         return redirect(f"{request.script_root}{request.path}?{canonical}", code=303)
     try:
-        doc = catalog.page(get_publication(), fmt, _here(request.path), page, per_page, since)
+        doc = catalog.page(get_publication(), fmt, _here(request.path), page, per_page, since,
+                           accepted_encodings(catalog.STORED_ENCODINGS))
     except CatalogError as exc:
         abort(exc.status, description=str(exc))
     return _respond(doc)
@@ -148,7 +156,7 @@ def void() -> Response:
     """The VoID description: SPARQL endpoint, dump, size, class partitions, example resources."""
     fmt = _negotiate() or FORMATS["ttl"]
     try:
-        doc = catalog.void_document(get_publication(), fmt)
+        doc = catalog.void_document(get_publication(), fmt, accepted_encodings(catalog.STORED_ENCODINGS))
     except CatalogError as exc:
         abort(exc.status, description=str(exc))
     return _respond(doc)

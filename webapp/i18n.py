@@ -75,6 +75,13 @@ def current_language() -> str:
     return lang
 
 
+def describe_endpoint(lang: str) -> str:
+    """A sentence about the page this request shows, for ``<meta name="description">`` (pages about one
+    resource give its own description instead)."""
+    key = "describe_" + (request.endpoint or "").replace(".", "_")
+    return translate(key if key in messages() else "site_description", lang)
+
+
 def url_with(**changes: str | int | None) -> str:
     """This request's URL with some query parameters changed (None removes one)."""
     params = {k: v for k, v in request.args.items(multi=False)}
@@ -98,6 +105,7 @@ def init_app(app: Flask) -> None:
             "other_lang": "en" if lang == "da" else "da",
             "t": lambda key: translate(key, lang),
             "url_with": url_with,
+            "describe_endpoint": lambda: describe_endpoint(lang),
             "human_date": lambda value, with_time=True: format_date(str(value or ""), lang, with_time),
         }
 

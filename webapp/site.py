@@ -1,4 +1,4 @@
-"""The site as other programs read it: an Atom feed of meetings and decisions, a sitemap, robots.txt.
+"""The site as other programs read it: an Atom feed of meetings and decisions, a sitemap, robots.txt, an icon.
 
 The feed and the sitemap are built by the derivation pipeline (:mod:`kg.pages.summaries`); these
 routes only lay them out, in the reader's language for the feed.  Links name the host the request
@@ -7,11 +7,11 @@ came to, so a deployment behind any name gives working links.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from kg.pages.summaries import summary
 from webapp.browse import href
-from webapp.context import get_publication
+from webapp.context import get_publication, get_settings
 from webapp.i18n import current_language
 from webapp.params import whole_number
 
@@ -56,8 +56,17 @@ def sitemap() -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Crawl the pages, not the query endpoints; where the sitemap is."""
+    """Crawl the pages (the query page and search included), not the answers to queries; where the
+    sitemap is."""
     root = request.script_root
-    lines = ["User-agent: *", "Allow: /", f"Disallow: {root}/sparql", f"Disallow: {root}/search",
+    lines = ["User-agent: *", "Allow: /", f"Disallow: {root}/sparql?", f"Disallow: {root}/sparql/",
              f"Disallow: {root}/resource?", "", f"Sitemap: {absolute(root + '/sitemap.xml')}", ""]
     return Response("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for at this fixed address (pages name the hashed SVG and this one)."""
+    name = current_app.extensions["kg.assets"]["favicon.ico"]
+    return send_file(get_settings().assets_dir.resolve() / name, mimetype="image/vnd.microsoft.icon",
+                     max_age=86400, conditional=True)

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from kg.namespaces import PREFIXES
@@ -55,9 +55,6 @@ _POSITION = re.compile(r"\b(at|line) (\d+)(:| column )(\d+)")
 #: A position given as a line alone (Virtuoso's "SPARQL compiler, line 3: ...").
 _LINE = re.compile(r"\bline (\d+):(?!\d)")
 _EXAMPLES = Path(__file__).resolve().parents[1] / "kg" / "queries" / "examples"
-#: Where ``npm ci`` puts YASGUI's built files; served from kg itself, never from a CDN.
-_YASGUI_DIRS = [Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build",
-                Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"]
 
 # -- answers -------------------------------------------------------------------------------------
 
@@ -277,28 +274,15 @@ def _examples() -> dict[str, dict[str, str]]:
     return gallery
 
 
-def _yasgui_dir() -> Path | None:
-    return next((d for d in _YASGUI_DIRS if (d / "yasgui.min.js").is_file()), None)
-
-
 def _page_context(query_text: str) -> dict[str, Any]:
     settings = get_settings()
     return {
         "query_text": query_text, "examples": _examples(), "prefixes": PREFIXES,
-        "endpoint": url_for("sparql.query"), "yasgui": _yasgui_dir() is not None,
+        "endpoint": url_for("sparql.query"), "yasgui": "yasgui.min.js" in current_app.extensions["kg.assets"],
         "max_rows": settings.max_rows, "timeout": settings.query_timeout,
         "table": None, "boolean": None, "graph_text": None, "error": None, "truncated": False,
         "answered": False,
     }
-
-
-@bp.get("/sparql/assets/yasgui/<path:filename>")
-def yasgui_asset(filename: str) -> Response:
-    """YASGUI's built files, as installed by ``npm ci`` (kg serves them itself: no CDN)."""
-    folder = _yasgui_dir()
-    if folder is None:
-        raise NotFound("YASGUI is not installed; run `npm ci` in kg's folder")
-    return send_from_directory(folder, filename, max_age=86400)
 
 
 # -- writes: authorisation -----------------------------------------------------------------------
