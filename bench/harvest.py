@@ -28,6 +28,7 @@ The harvest itself is also a command, for timing with any external timer:
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -40,6 +41,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import brotli
 import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,13 +110,42 @@ class Client:
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
 
-    def get(self, path: str, accept: str | None = None) -> tuple[int, bytes, float, dict[str, str]]:
+    def get(self, path: str, accept: str | None = None,
+            extra: dict[str, str] | None = None) -> tuple[int, bytes, float, dict[str, str]]:
+        """The body as it came over the wire (still encoded when ``extra`` asked for an encoding)."""
         headers = {"Accept": accept} if accept else {}
         started = time.perf_counter()
-        self.conn.request("GET", path, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request("GET", path, headers={**headers, **(extra or {})})
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed the connection after its keep-alive time: open a new one, once
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
+            started = time.perf_counter()
+            self.conn.request("GET", path, headers={**headers, **(extra or {})})
+            response = self.conn.getresponse()
         body = response.read()
         return response.status, body, time.perf_counter() - started, dict(response.getheaders())
+
+
+def decoded(body: bytes, headers: dict[str, str]) -> bytes:
+    """A body in the content coding its headers name, decoded."""
+    coding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "identity")
+    if coding == "gzip":
+        return gzip.decompress(body)
+    if coding == "br":
+        return brotli.decompress(body)
+    if coding != "identity":
+        raise SystemExit(f"unexpected content coding {coding}")
+    return body
+
+
+def public_headers(encoding: str | None) -> dict[str, str]:
+    """A request as it reaches kg behind its proxy at the public address (gunicorn trusts
+    X-Forwarded-Proto from 127.0.0.1), asking for ``encoding``: where stored compressed pages apply."""
+    headers = {"Host": urllib.parse.urlsplit(BASE).netloc, "X-Forwarded-Proto": "https"}
+    return headers | ({"Accept-Encoding": encoding} if encoding else {})
 
 
 def _path(url: str) -> str:
@@ -137,21 +168,24 @@ def read_page(body: bytes, fmt: ox.RdfFormat, seen: set[str]) -> tuple[str | Non
     return next_url, items
 
 
-def harvestkg_command(url: str) -> tuple[int, int, int, list[list[str]]]:
-    """A CKAN-style harvest from ``url`` (no Accept: Turtle): pages, datasets, bytes, items per page."""
+def harvestkg_command(url: str, encoding: str | None = None,
+                      public: bool = False) -> tuple[int, int, int, list[list[str]]]:
+    """A CKAN-style harvest from ``url`` (no Accept: Turtle): pages, datasets, bytes on the wire, items per
+    page.  ``encoding``: the content coding to ask for; ``public``: as if at kg's public address."""
     client = Client(url)
     path: str | None = _path(url)
     pages, size, per_page = 0, 0, []
     seen: set[str] = set()
+    extra = public_headers(encoding) if public else ({"Accept-Encoding": encoding} if encoding else {})
     while path:
-        status, body, _, headers = client.get(path)
+        status, body, _, headers = client.get(path, extra=extra)
         if status in (301, 302, 303, 307, 308):
             path = _path(headers["Location"])
             continue
         if status != 200:
             raise SystemExit(f"{path}: {status}")
         size += len(body)
-        next_url, items = read_page(body, ox.RdfFormat.TURTLE, seen)
+        next_url, items = read_page(decoded(body, headers), ox.RdfFormat.TURTLE, seen)
         per_page.append(items)
         pages += 1
         path = _path(next_url) if next_url else None
@@ -257,6 +291,15 @@ def report(workdir: Path, samples: int = 100) -> None:
               f"{datasets} datasets); "
               f"raw CONSTRUCTs {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB; "
               f"ratio {kg_seconds / raw_seconds:.2f}x time, {kg_bytes / raw_bytes:.2f}x bytes", flush=True)
+        for encoding, public, where in (("gzip", True, "at the public address: stored compressed"),
+                                        ("br", True, "at the public address: stored compressed"),
+                                        ("gzip", False, "at another address: compressed on the fly")):
+            started = time.perf_counter()
+            _, _, packed, _ = harvestkg_command(kg_url + "/catalog", encoding, public)
+            seconds = time.perf_counter() - started
+            print(f"full harvest, {encoding} {where}: kg {seconds:.2f} s, {packed / 1e6:.1f} MB on the wire "
+                  f"({packed / kg_bytes:.2f}x identity); against raw CONSTRUCTs {seconds / raw_seconds:.2f}x "
+                  f"time, {packed / raw_bytes:.2f}x bytes", flush=True)
 
         rng = random.Random(7)
         raw = Client(raw_url)
@@ -315,6 +358,9 @@ def main(argv: list[str] | None = None) -> None:
     measured.add_argument("--samples", type=int, default=100, help="random pages per format")
     one = commands.add_parser("harvest-kg", help="a CKAN-style harvest of a running kg (for external timing)")
     one.add_argument("url")
+    one.add_argument("--encoding", choices=["gzip", "br"], help="ask for this content coding")
+    one.add_argument("--public", action="store_true",
+                     help="ask as at kg's public address behind its proxy (stored compressed pages)")
     other = commands.add_parser("harvest-raw", help="the baseline harvest from a running Oxigraph server")
     other.add_argument("url")
     other.add_argument("pages", type=Path, help="pages.json written by report")
@@ -324,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "report":
         report(args.workdir, args.samples)
     elif args.command == "harvest-kg":
-        pages, datasets, size, _ = harvestkg_command(args.url)
+        pages, datasets, size, _ = harvestkg_command(args.url, args.encoding, args.public)
         print(f"{pages} pages, {datasets} datasets, {size} bytes")
     else:
         pages, datasets, size = harvest_raw(args.url, json.loads(args.pages.read_text(encoding="utf-8")))

@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
         catalog,
         compression,
         core,
+        errors,
         i18n,
         openapi,
         search,
@@ -65,6 +66,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None, wri
     app.register_blueprint(openapi.bp)
     app.register_blueprint(site.bp)
     i18n.init_app(app)
-    core.register_error_handlers(app)
+    errors.register_error_handlers(app)
     security.init_app(app, settings)
     return app

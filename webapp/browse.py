@@ -25,7 +25,9 @@ from kg.queries import iri as sparql_iri
 from kg.queries import literal, render
 from kg.search import SearchIndex
 from webapp.context import get_publication, get_settings, get_store
+from webapp.errors import error_answer
 from webapp.i18n import current_language
+from webapp.negotiation import preferred
 from webapp.params import page_number
 
 bp = Blueprint("browse", __name__)
@@ -72,10 +74,7 @@ def link_helpers() -> dict[str, object]:
 
 def _negotiate() -> rdf.RdfFormat | None:
     """None for HTML (browsers, and clients that state no preference), else the RDF format asked for."""
-    accept = request.accept_mimetypes
-    if not accept:
-        return None
-    best = accept.best_match(list(_HTML) + list(rdf.MEDIA_TYPES), default=None)
+    best = preferred([*_HTML, *rdf.MEDIA_TYPES], absent="text/html")
     if best is None:
         offered = ", ".join(f.media_type for f in rdf.FORMATS.values())
         abort(406, description=f"available as text/html, {offered}")
@@ -172,10 +171,8 @@ def graph_page(value: str) -> str:
 
 def not_found(value: str) -> Response | tuple[str, int]:
     """A 404 that helps: what was asked, what kg holds that looks like it, where to go from here."""
-    offers = [*_HTML, "text/plain", *rdf.MEDIA_TYPES]
-    if request.accept_mimetypes and request.accept_mimetypes.best_match(offers) not in _HTML:
-        return Response(f"404 Not Found: kg holds nothing about <{value}>\n", status=404,
-                        content_type="text/plain; charset=utf-8")
+    if preferred([*_HTML, "text/plain", *rdf.MEDIA_TYPES], absent="text/html") not in _HTML:
+        return error_answer(404, "Not Found", f"kg holds nothing about <{value}>")
     words = value.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
     hits = SearchIndex(get_publication()).search(words, current_language(), limit=5).hits if words else []
     return render_template("notfound.html", value=value, hits=hits), 404

@@ -24,6 +24,7 @@ from kg.pages.catalog_page import catalog_rows
 from webapp.compression import accepted_encodings
 from webapp.context import get_publication, get_settings, get_store
 from webapp.i18n import current_language
+from webapp.negotiation import preferred
 from webapp.params import page_number, whole_number
 
 bp = Blueprint("catalog", __name__)
@@ -33,11 +34,8 @@ _EXT = "<any(ttl, rdf, jsonld, nt):ext>"
 
 def _negotiate(allow_html: bool = False) -> Format | None:
     """The format for the Accept header: Turtle when there is none (CKAN sends none); None for HTML."""
-    accept = request.accept_mimetypes
-    if not accept:
-        return FORMATS["ttl"]
     offers = list(MEDIA_TYPES) + (["text/html"] if allow_html else [])
-    best = accept.best_match(offers, default=None)
+    best = preferred(offers, absent=FORMATS["ttl"].media_type)
     if best == "text/html":
         return None
     if best is None:

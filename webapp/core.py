@@ -1,12 +1,11 @@
-"""Home page, health check and error pages (the home page's content comes from :mod:`kg.pages.overview`)."""
+"""Home page and health check (the home page's content comes from :mod:`kg.pages.overview`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg.pages.summaries import summary
-from kg.store import StoreError, StoreUnavailable
+from kg.store import StoreError
 from webapp.context import get_publication, get_store, get_writer
 from webapp.i18n import current_language
 
@@ -64,27 +63,3 @@ def healthz() -> tuple[object, int]:
     return jsonify(status="ok", fresh=bool(status.get("fresh")), last_write=status.get("last_write"),
                    last_refresh=status.get("last_refresh"), pending=status.get("pending"),
                    failed=failed), 200
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Errors are answers: plain text for machines, a page for browsers, never a traceback."""
-
-    def wants_html() -> bool:
-        best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
-        return best == "text/html"
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        code = exc.code or 500
-        if wants_html():
-            return render_template("error.html", code=code, name=exc.name, message=exc.description), code
-        return f"{code} {exc.name}: {exc.description}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
-
-    @app.errorhandler(StoreUnavailable)
-    def unavailable(exc: StoreUnavailable):  # type: ignore[no-untyped-def]
-        message = "The store is not reachable right now; try again shortly."
-        app.logger.warning("store unavailable: %s", exc)
-        if wants_html():
-            return render_template("error.html", code=503, name="Service Unavailable", message=message), 503
-        return f"503 Service Unavailable: {message}\n", 503, {"Content-Type": "text/plain; charset=utf-8",
-                                                              "Retry-After": "10"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -32,6 +32,7 @@ from werkzeug.exceptions import (
 from kg.config import Settings
 from kg.iri_syntax import is_absolute_iri, is_iri_path, problem
 from kg.ratelimit import RateLimiter, client_key
+from webapp.errors import error_answer
 
 #: The policy for every page: scripts, styles, images and fetches from kg itself only; no inline
 #: script or style, no plugins, no framing, forms post back to kg only.  JSON-LD and YASGUI's
@@ -142,18 +143,14 @@ def _abort(code: int, message: str) -> None:
 _NAMES = {413: "Content Too Large", 414: "URI Too Long", 429: "Too Many Requests"}
 
 
-def _limit_error(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
+def _limit_error(exc: HTTPException) -> Response:
     """413, 414 and 429 as kg answers errors, with the limit named (Werkzeug's own text names none)."""
     code = exc.code or 400
     message = g.get("kg_refusal") or (
         _too_large_message(current_app.config["KG_SETTINGS"]) if code == 413 else exc.description)
-    headers = {"Content-Type": "text/plain; charset=utf-8"}
+    headers = {}
     if code == 429:
         headers["Retry-After"] = str(g.get("kg_retry_after", 1))
     if code == 413:
         headers["Connection"] = "close"  # the rest of the body is never read
-    best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
-    if best == "text/html":
-        headers["Content-Type"] = "text/html; charset=utf-8"
-        return render_template("error.html", code=code, name=_NAMES[code], message=message), code, headers
-    return f"{code} {_NAMES[code]}: {message}\n", code, headers
+    return error_answer(code, _NAMES[code], message or "", headers)

@@ -2,15 +2,14 @@
 
 Each answer kind (bindings, boolean, graph, service description) has an ordered
 list of media types the server can write, best first; the client's ``Accept``
-picks among them by RFC 9110 rules (the most specific matching range sets an
-offer's quality; ``q=0`` excludes it; ties go to the server's order).  With no
+picks among them by kg's one negotiator (:mod:`kg.negotiation`, RFC 9110).  With no
 ``Accept`` the first offer is the answer, so a bare ``curl`` gets JSON results
 or Turtle.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kg.negotiation import choose
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -60,67 +59,6 @@ class NotAcceptable(ValueError):
     """No offer is acceptable; the message lists what could have been asked for."""
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    """One entry of an ``Accept`` header."""
-
-    type: str
-    subtype: str
-    q: float
-    params: int  # number of parameters other than q: they make a range more specific
-
-    def matches(self, media_type: str) -> int:
-        """How specifically this range matches ``media_type``: -1 none, else 0..3."""
-        main, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != main:
-            return -1
-        if self.subtype == "*":
-            return 1
-        if self.subtype != sub:
-            return -1
-        return 2 + (1 if self.params else 0)
-
-
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The ranges of an ``Accept`` header; malformed entries are skipped, bad q-values count as 1."""
-    ranges = []
-    for part in (header or "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if "/" not in media:
-            if media == "*":
-                media = "*/*"
-            else:
-                continue
-        main, _, sub = media.partition("/")
-        if not main or not sub:
-            continue
-        q, params = 1.0, 0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 1.0
-            elif name.strip():
-                params += 1
-        ranges.append(MediaRange(main, sub, q, params))
-    return ranges
-
-
-def quality(ranges: list[MediaRange], media_type: str) -> float:
-    """The q-value the client gives ``media_type``: that of its most specific matching range."""
-    best, best_q = -1, 0.0
-    for r in ranges:
-        specificity = r.matches(media_type)
-        if specificity > best or (specificity == best and r.q > best_q):
-            best, best_q = specificity, r.q
-    return best_q if best >= 0 else 0.0
-
-
 def negotiate(accept: str | None, kind: str, format_override: str | list[str] | None = None) -> str:
     """The media type to answer with: returns the offer written to the client as it asked for it.
 
@@ -139,12 +77,8 @@ def negotiate(accept: str | None, kind: str, format_override: str | list[str] | 
                 return media
         raise NotAcceptable(f"format {', '.join(values)!r} is not available for this answer; "
                             f"use one of: {', '.join(sorted(FORMAT_NAMES[kind]))}")
-    ranges = parse_accept(accept)
-    if not ranges:
-        return offers[0]
-    scored = [(quality(ranges, offer), -i, offer) for i, offer in enumerate(offers)]
-    q, _, offer = max(scored)
-    if q <= 0:
+    offer = choose(accept, offers)
+    if offer is None:
         raise NotAcceptable(f"none of the media types in Accept can be written for this answer; "
                             f"available: {', '.join(o for o in offers if o != HTML)}")
     return offer
