@@ -44,6 +44,8 @@ from pathlib import Path
 import brotli
 import pyoxigraph as ox
 
+from kg.catalog import STORED_ENCODINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://kg.rammearkitektur.dk"
 HYDRA_NEXT = "http://www.w3.org/ns/hydra/core#next"
@@ -291,9 +293,10 @@ def report(workdir: Path, samples: int = 100) -> None:
               f"{datasets} datasets); "
               f"raw CONSTRUCTs {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB; "
               f"ratio {kg_seconds / raw_seconds:.2f}x time, {kg_bytes / raw_bytes:.2f}x bytes", flush=True)
-        for encoding, public, where in (("gzip", True, "at the public address: stored compressed"),
-                                        ("br", True, "at the public address: stored compressed"),
-                                        ("gzip", False, "at another address: compressed on the fly")):
+        for encoding, public in (("gzip", True), ("br", True), ("gzip", False)):
+            stored = public and encoding in STORED_ENCODINGS
+            where = ("at the public address" if public else "at another address") + (
+                ": stored compressed" if stored else ": compressed on the fly")
             started = time.perf_counter()
             _, _, packed, _ = harvestkg_command(kg_url + "/catalog", encoding, public)
             seconds = time.perf_counter() - started
