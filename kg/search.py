@@ -28,19 +28,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 
 from kg.config import Settings
-from kg.namespaces import (
-    BESLUIT,
-    DCAT,
-    DCTERMS,
-    FOAF,
-    KG,
-    MDL,
-    ORG,
-    OWL,
-    RDFS,
-    SCHEMA,
-    SKOS,
-)
+from kg.namespaces import BESLUIT, DCAT, DCTERMS, FOAF, KG, MDL, ORG, OWL, RDFS, SCHEMA, SKOS
 from kg.publication import Publication
 from kg.queries import get_query, iri, render
 from kg.store.base import Store

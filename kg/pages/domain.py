@@ -1023,7 +1023,3 @@ def trail(approvals: list[Decision]) -> list[TrailEvent]:
                                      predicate=str(KG.reportsOn)))
     order = {"proposed": 0, "decided": 1, "reported": 2}
     return sorted(events, key=lambda e: (e.date or "9999", order[e.step]))
-
-
-def page_term(page: ResourcePage) -> Term:
-    return Term(page.iri, page.label, True)

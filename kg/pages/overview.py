@@ -219,7 +219,3 @@ def latest_decisions(store: Store, labeller: Labeller, meeting_rows: list[Meetin
     with_decisions = [m.term.iri for m in meeting_rows if m.decisions][:3]
     return meeting_decisions(store, with_decisions, labeller)
 
-
-def pick_title(values: list[Node], lang: str) -> str:
-    chosen = literal_in([v for v in values if isinstance(v, Literal)], lang)
-    return "" if chosen is None else str(chosen)
