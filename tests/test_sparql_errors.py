@@ -22,7 +22,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from kg.config import Settings
 from kg.sparql.errors import TYPES, problem_for
 from kg.sparql.execution import QueryTimeout, TooBusy
-from kg.sparql.lexer import reads_default_graph
+from kg.sparql_text import reads_default_graph
 from kg.store import EvaluationError, Store, StoreUnavailable, open_store
 from kg.store.remote import _bad_request
 from tests.w3c_protocol import serve

@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from kg import sparql_text as lexer
 from kg.config import Settings
-from kg.sparql import conneg, lexer
+from kg.sparql import conneg
 from kg.sparql.protocol import ProtocolError, check_query_safety, parse_query, parse_update
 from kg.store import Store
 from webapp import create_app

@@ -607,7 +607,7 @@ class KgRunner:
 
     # -- query evaluation ----------------------------------------------------------------------------
     def query(self, case: Case, expected: Answer | None) -> Outcome:
-        from kg.sparql.lexer import has_dataset_clause, operation_form
+        from kg.sparql_text import has_dataset_clause, operation_form
 
         for path in dataset_files(case, self.root):
             self.load(path)

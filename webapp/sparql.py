@@ -28,9 +28,9 @@ from kg.sparql import conneg
 from kg.sparql.description import serialize_description, service_description
 from kg.sparql.errors import PROBLEM_JSON, TYPES, Problem, problem_for, wants_problem_json
 from kg.sparql.execution import run_with_deadline
-from kg.sparql.lexer import declares_base, reads_default_graph
 from kg.sparql.protocol import FORM, ProtocolError, QueryRequest, parse_query, parse_update, url_params
 from kg.sparql.upload import check_upload, syntax_of, to_ntriples
+from kg.sparql_text import declares_base, reads_default_graph
 from kg.store import QuerySyntaxError
 from webapp.context import get_settings, get_store, get_writer
 

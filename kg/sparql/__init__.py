@@ -1,6 +1,7 @@
 """The SPARQL 1.1 Protocol, without a web framework: what the ``/sparql`` blueprint relies on.
 
-* :mod:`kg.sparql.lexer` — a tokenizer that finds a request's form and its keywords;
+* :mod:`kg.sparql_text` (beside this package: the stores read SPARQL text too) — a tokenizer that finds
+  a request's form and its keywords;
 * :mod:`kg.sparql.protocol` — the Protocol's rules for reading a query or update request,
   and the safety checks (no ``SERVICE``, no ``LOAD``);
 * :mod:`kg.sparql.conneg` — content negotiation with q-values, wildcards and ``format=``;

@@ -21,16 +21,12 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from kg.store.base import StoreError
+from kg.store.base import QueryTimeout, StoreError
 
 T = TypeVar("T")
 
 #: Timed-out queries that may still be running in the background before new ones are refused.
 MAX_ORPHANS = 4
-
-
-class QueryTimeout(StoreError):
-    """The query ran past its time limit and was stopped (or abandoned)."""
 
 
 class TooBusy(StoreError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.sparql import lexer
+from kg import sparql_text as lexer
 
 DEFAULT_GRAPH = ""
 

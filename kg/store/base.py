@@ -50,6 +50,10 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached or opened (locked, remote down); worth retrying later."""
 
 
+class QueryTimeout(StoreError):
+    """The query ran past its time limit and was stopped (or abandoned)."""
+
+
 class ParseError(StoreError):
     """A source did not parse; names the source, line and column where known."""
 

@@ -37,8 +37,7 @@ from rdflib.term import Node
 from kg.iris import Minter
 from kg.namespaces import PREFIXES, sparql_prologue
 from kg.queries import iri, render
-from kg.sparql.execution import QueryTimeout
-from kg.sparql.lexer import has_dataset_clause
+from kg.sparql_text import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
     EvaluationError,
@@ -48,6 +47,7 @@ from kg.store.base import (
     Provenance,
     QueryResult,
     QuerySyntaxError,
+    QueryTimeout,
     RdfSyntax,
     Store,
     StoreError,

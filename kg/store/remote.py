@@ -63,8 +63,7 @@ from kg.config import Settings
 from kg.iris import Minter
 from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
 from kg.queries import iri, render
-from kg.sparql.execution import QueryTimeout
-from kg.sparql.lexer import QUERY_FORMS, has_dataset_clause, keywords, operation_form
+from kg.sparql_text import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
     EvaluationError,
@@ -74,6 +73,7 @@ from kg.store.base import (
     Provenance,
     QueryResult,
     QuerySyntaxError,
+    QueryTimeout,
     RdfSyntax,
     Store,
     StoreError,

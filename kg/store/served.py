@@ -18,8 +18,8 @@ from typing import IO, Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
+from kg import sparql_text as lexer
 from kg.config import Settings
-from kg.sparql import lexer
 from kg.store.base import (
     DumpFormat,
     GraphDiff,

@@ -1,0 +1,59 @@
+"""The layers of docs/layout.md, read from the code's own imports (every import, also those inside functions)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What the stores may import of kg: the layers below them, nothing that uses them.
+STORE_MAY_IMPORT = ("kg.store", "kg.config", "kg.namespaces", "kg.queries", "kg.iris", "kg.iri_syntax",
+                    "kg.graphs", "kg.sparql_text", "kg.__version__")
+#: The store back ends' libraries, which the web app reaches only through kg.store.
+BACK_ENDS = ("pyoxigraph", "SPARQLWrapper")
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, wherever in the file (``from kg import x`` counts as ``kg.x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_kg_never_imports_the_web_app() -> None:
+    """kg/cli.py is the exception: the ``kg serve`` and ``kg assets`` commands start and build the web app."""
+    offenders = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if _under(n, ("webapp",)))
+                 for p in _modules("kg") if p.name != "cli.py" or p.parent.name != "kg"}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_stores_import_nothing_above_them() -> None:
+    offenders = {}
+    for path in _modules("kg/store"):
+        above = sorted(n for n in _imports(path)
+                       if _under(n, ("kg",)) and n != "kg" and not _under(n, STORE_MAY_IMPORT))
+        if above:
+            offenders[str(path.relative_to(ROOT))] = above
+    assert offenders == {}
+
+
+def test_no_module_imports_both_flask_and_a_store_back_end() -> None:
+    both = []
+    for path in [*_modules("kg"), *_modules("webapp")]:
+        names = _imports(path)
+        if any(_under(n, ("flask",)) for n in names) and any(_under(n, BACK_ENDS) for n in names):
+            both.append(str(path.relative_to(ROOT)))
+    assert both == []
