@@ -1,4 +1,4 @@
-"""The layers of docs/layout.md, read from the code's own imports (every import, also those inside functions)."""
+"""The layers of docs/layout.md, read from the code's own imports (also those inside functions)."""
 
 from __future__ import annotations
 
