@@ -205,6 +205,9 @@ def _canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
     A blank node's label is a hash of its outgoing triples (blank objects by their own hashes,
     computed to a fixed depth) and of the triples pointing at it.  Enough for the tree-shaped blank
     nodes of DCAT (contact points, periods, checksums); it is not the full RDF canonicalisation.
+    RDFC-1.0 (``pyoxigraph.Dataset.canonicalize``) is not used on purpose: it numbers a document's
+    blank nodes from ``c14n0``, so the item documents a page concatenates would share labels and
+    their blank nodes would merge; labels from content differ wherever the content does.
     """
     blanks = {t.subject for t in triples if isinstance(t.subject, ox.BlankNode)} | {
         t.object for t in triples if isinstance(t.object, ox.BlankNode)}

@@ -1,6 +1,6 @@
 """OWL RL reasoning into the inferred graph, at load time, without copying the data out of the store.
 
-owlrl is pure Python (10k datasets: 376 s), so it reasons only with the T-box; the instance
+owlrl is pure Python (minutes on a large catalogue), so it reasons only with the T-box; the instance
 rules run as SPARQL inside the store:
 
 1. **The T-box** (schema triples of the sources, plus the standard vocabularies' axioms in

@@ -26,4 +26,5 @@ def get_publication() -> Publication:
 
 
 def get_settings() -> Settings:
-    return current_app.config["KG_SETTINGS"]  # type: ignore[no-any-return]
+    settings: Settings = current_app.config["KG_SETTINGS"]
+    return settings

@@ -1,6 +1,6 @@
 """RDF documents for RDF clients that dereference an IRI: bytes from the store's own writer.
 
-The web layer must not import the store's back-end library, and rdflib is 30-85x
+The web layer must not import the store's back-end library, and rdflib is many times
 slower than Oxigraph at writing, so a document is one CONSTRUCT answered and
 serialised by the store (:meth:`Store.execute` + ``QueryResult.serialize``).
 """

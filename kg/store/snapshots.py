@@ -3,8 +3,8 @@
 Only one process may open an Oxigraph store for writing, and opening it read-only while another
 process writes is undefined behaviour.  So the process that writes (``kg load``, or the server's
 writer process) publishes, after each write and after each refresh of the derived graphs, a
-*generation*: a RocksDB checkpoint of the store (hard links to its immutable files: about 15 ms
-and no copy, whatever the size) in ``<store>-generations/<n>``, named by ``CURRENT``.  Query
+*generation*: a RocksDB checkpoint of the store (hard links to its immutable files: no copy,
+whatever the size) in ``<store>-generations/<n>``, named by ``CURRENT``.  Query
 processes, and ``kg query`` beside a running server, open the newest generation read-only and
 move to a newer one between queries.  A generation is a consistent state: a reader sees the
 store as it was after one write, never during one.
