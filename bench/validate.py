@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import write
-from kg import validate as v
+from kg import validation as v
 from kg.config import load_settings
 from kg.loading import load_paths
 from kg.store import open_store

@@ -48,7 +48,8 @@ class KgGroup(click.Group):
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.find_root().obj["settings"]  # type: ignore[no-any-return]
+    settings: Settings = ctx.find_root().obj["settings"]
+    return settings
 
 
 @contextlib.contextmanager
@@ -546,7 +547,7 @@ def validate_command(ctx: click.Context, shape_files: tuple[Path, ...], graph_ir
     The text report is grouped by resource (label, property, message in the chosen
     language).  The latest report is stored in the validation graph for the web pages.
     """
-    from kg import validate as v
+    from kg import validation as v
 
     settings = _settings(ctx)
     try:
@@ -717,15 +718,29 @@ def ingest_conceptlist(ctx: click.Context, file: Path, scheme: str | None, skip_
 
 # -- agendas ----------------------------------------------------------------------------------
 
+_Command = Callable[..., None]
+
+
+def _council_document(owned: str, graph: str, warned: str) -> Callable[[_Command], _Command]:
+    """The argument and options an agenda and minutes share, in each one's words."""
+    def apply(command: _Command) -> _Command:
+        for decorate in reversed([
+            click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
+            click.option("--body", default="it-arkitekturraadet", show_default=True,
+                         help=f"Key (IRI slug) of the body {owned}."),
+            click.option("--dry-run", is_flag=True, help="Read and report only; load nothing."),
+            click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
+                         help=f"Also print {graph} on standard output in this syntax."),
+            click.option("--strict", is_flag=True, help=f"Load nothing if {warned} any warning."),
+            click.pass_context,
+        ]):
+            command = decorate(command)
+        return command
+    return apply
+
+
 @ingest.command("agenda")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--body", default="it-arkitekturraadet", show_default=True,
-              help="Key (IRI slug) of the body whose agenda it is.")
-@click.option("--dry-run", is_flag=True, help="Read and report only; load nothing.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
-              help="Also print the agenda's graph on standard output in this syntax.")
-@click.option("--strict", is_flag=True, help="Load nothing if the agenda has any warning.")
-@click.pass_context
+@_council_document("whose agenda it is", "the agenda's graph", "the agenda has")
 def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt: str | None,
                   strict: bool) -> None:
     """Read a council agenda (.md or .docx) into its meeting, items and decisions, and load it.
@@ -740,14 +755,7 @@ def ingest_agenda(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt:
 
 
 @ingest.command("minutes")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--body", default="it-arkitekturraadet", show_default=True,
-              help="Key (IRI slug) of the body whose minutes they are.")
-@click.option("--dry-run", is_flag=True, help="Read and report only; load nothing.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default=None,
-              help="Also print the minutes' graph on standard output in this syntax.")
-@click.option("--strict", is_flag=True, help="Load nothing if the minutes have any warning.")
-@click.pass_context
+@_council_document("whose minutes they are", "the minutes' graph", "the minutes have")
 def ingest_minutes(ctx: click.Context, file: Path, body: str, dry_run: bool, fmt: str | None,
                    strict: bool) -> None:
     """Read council minutes (.md or .docx, a "Beslutning" part under each item) into decisions.

@@ -21,7 +21,7 @@ distributions that meet it, except interoperability, which counts the dataset's 
 distribution (as the MQA methodology says); ``pointsIfFalse`` applies when no
 distribution meets the metric; URL status codes are measured only with
 ``check_urls=True`` and count 0 otherwise; DCAT-AP-DK compliance comes from kg's own
-shapes (:mod:`kg.validate`) when a compliance set is given, and counts 0 when not measured.
+shapes (:mod:`kg.validation`) when a compliance set is given, and counts 0 when not measured.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, SKOS, XSD
 from rdflib.term import Node
 
+from kg.config import Settings
 from kg.iris import Minter
 from kg.namespaces import DQV, KG
 from kg.queries import get_query, iri, render
@@ -366,13 +367,13 @@ def measured_metrics(vocabulary: Vocabulary, compliance: bool, urls: bool) -> li
     return sorted(chosen)
 
 
-def compliance_from_validation(store: Store, settings) -> set[str] | None:  # type: ignore[no-untyped-def]
+def compliance_from_validation(store: Store, settings: Settings) -> set[str] | None:
     """Datasets with no SHACL violation (on themselves or their distributions) under kg's shapes.
 
     None when kg's shapes or the validation module are not available.
     """
     try:
-        from kg.validate import default_shape_files, load_shapes, validate_store
+        from kg.validation import default_shape_files, load_shapes, validate_store
     except ImportError:
         return None
     files = [p for p in default_shape_files(settings) if p.is_file()]
@@ -387,8 +388,9 @@ def compliance_from_validation(store: Store, settings) -> set[str] | None:  # ty
     return datasets - bad_datasets
 
 
-def run(store: Store, settings=None, check: bool = False, compliance: set[str] | None = None,  # type: ignore[no-untyped-def]
-        validate: bool = True, workers: int = 8, timeout: float = 5.0) -> dict[str, DatasetQuality]:
+def run(store: Store, settings: Settings | None = None, check: bool = False,
+        compliance: set[str] | None = None, validate: bool = True, workers: int = 8,
+        timeout: float = 5.0) -> dict[str, DatasetQuality]:
     """Measure every dataset and replace the quality graph with the result (what ``kg quality`` does)."""
     vocabulary = load_vocabulary(metrics_path(settings.data_dir if settings else None))
     if compliance is None and validate and settings is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from kg import quality
+from kg.config import Settings
 from kg.queries import iri, render
 from kg.store.base import Provenance, Store
 
@@ -58,7 +59,7 @@ def _dataset_count(store: Store) -> int:
     return int(store.select(render("quality/dataset-count"))[0]["n"])
 
 
-def refresh_targets(store: Store, settings, targets: Collection[str]  # type: ignore[no-untyped-def]
+def refresh_targets(store: Store, settings: Settings, targets: Collection[str]
                     ) -> dict[str, quality.DatasetQuality] | None:
     """Rewrite the measurements of the datasets ``targets`` (changed IRIs) can have changed.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg import validate as v
+from kg import validation as v
 from kg.namespaces import sparql_prologue
 
 ROOT = Path(__file__).resolve().parents[1]

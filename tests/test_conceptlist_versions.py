@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
-from kg import validate as v
+from kg import validation as v
 from kg.cli import main
 from kg.config import Settings
 from kg.export.conceptlist import concept_rows

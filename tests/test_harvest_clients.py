@@ -128,19 +128,31 @@ def test_rdflib_harvester_with_content_negotiation(served: KgServer) -> None:
 
 
 def _stored_etag(response: requests.Response) -> str:
-    return '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+    """The ETag a page must carry: the hash of its bytes, naming the content coding it came in, if any."""
+    coding = response.headers.get("Content-Encoding")
+    return '"' + hashlib.sha256(response.content).hexdigest()[:40] + (f":{coding}" if coding else "") + '"'
 
 
 def test_stored_pages_over_http(served: KgServer) -> None:
     url = served.url + "/catalog.nt?page=2"
-    page = requests.get(url, timeout=30)
+    identity = {"Accept-Encoding": "identity"}
+    page = requests.get(url, headers=identity, timeout=30)
     assert page.status_code == 200 and page.headers["ETag"] == _stored_etag(page)
-    assert requests.get(url, headers={"If-None-Match": page.headers["ETag"]}, timeout=30).status_code == 304
-    head = requests.head(url, timeout=30)
+    assert "Content-Encoding" not in page.headers
+    assert requests.get(url, headers={**identity, "If-None-Match": page.headers["ETag"]},
+                        timeout=30).status_code == 304
+    head = requests.head(url, headers=identity, timeout=30)
     assert head.status_code == 200 and head.headers["ETag"] == page.headers["ETag"]
     assert int(head.headers["Content-Length"]) == len(page.content)
-    part = requests.get(url, headers={"Range": "bytes=0-99"}, timeout=30)
+    part = requests.get(url, headers={**identity, "Range": "bytes=0-99"}, timeout=30)
     assert part.status_code == 206 and part.content == page.content[:100]
+    # what requests asks for by default (gzip, deflate and, with brotli installed, br): the same page,
+    # encoded, under an ETag that names the encoding, and a 304 for it
+    packed = requests.get(url, timeout=30)
+    coding = packed.headers["Content-Encoding"]
+    assert packed.content == page.content and coding in ("gzip", "br", "zstd")
+    assert packed.headers["ETag"] == page.headers["ETag"][:-1] + f':{coding}"' == _stored_etag(packed)
+    assert requests.get(url, headers={"If-None-Match": packed.headers["ETag"]}, timeout=30).status_code == 304
     redirected = requests.get(served.url + "/catalog.nt?per_page=100&page=2",
                               allow_redirects=False, timeout=30)
     assert redirected.status_code == 303 and redirected.headers["Location"].endswith("/catalog.nt?page=2")

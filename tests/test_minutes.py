@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg import validate as v
+from kg import validation as v
 from kg.cli import main
 from kg.config import Settings
 from kg.ingest.agenda import prepare, read_agenda

@@ -15,12 +15,12 @@ import pytest
 from rdflib import Graph
 
 from bench.generate import write as generate
-from kg import shacl_sparql as c
-from kg import validate as v
+from kg import validation as v
 from kg.config import Settings
 from kg.loading import load_paths
 from kg.namespaces import sparql_prologue
 from kg.store import Store, open_store
+from kg.validation import compiler as c
 from tests import shape_cases
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from bench.generate import write as generate
-from kg import validate as v
+from kg import validation as v
 from kg.cli import main
 from kg.config import Settings
 from kg.iris import Minter
@@ -130,7 +130,7 @@ def test_cli_exit_codes_and_stored_report(cli_env: dict[str, str], tmp_path: Pat
     graph = URIRef(Minter(settings.base_iri).validation_graph())
     store = open_store(settings)
     try:
-        # the compact report (kg/validation_store.py): one kg:hasValidationIssue triple per finding
+        # the compact report (kg/validation/store.py): one kg:hasValidationIssue triple per finding
         # without a value, one sh:ValidationResult per finding with one
         stored = [q for q in store.quads() if q[3] == graph and (
             q[1] == KG.hasValidationIssue or (q[1] == RDF.type and q[2] == SH.ValidationResult))]

@@ -64,7 +64,7 @@ def run_inference(ctx: Context) -> Outcome:
 
 
 def run_validation(ctx: Context) -> Outcome:
-    from kg import validate as v
+    from kg import validation as v
 
     files = [p for p in v.default_shape_files(ctx.settings) if p.is_file()]
     if not files:

@@ -1,20 +1,19 @@
 """SHACL shapes compiled to SPARQL, so validation runs inside the store.
 
-pyshacl walks the data in Python, one focus node and one constraint at a time
-(about 10 ms per focus node), which caps kg at a few thousand datasets a minute.
-The constraints kg's shapes use are all expressible as SPARQL, and the SHACL
-specification itself defines most of them that way.  Each (shape, constraint)
-pair becomes one SELECT over *all* focus nodes at once, run by the store's
-engine; the result rows are the validation results.
+pyshacl walks the data in Python, one focus node and one constraint at a time, which does not
+scale to large catalogues.  The constraints kg's shapes use are all expressible as SPARQL, and
+the SHACL specification itself defines most of them that way.  Each (shape, constraint) pair
+becomes one SELECT over *all* focus nodes at once, run by the store's engine; the result rows
+are the validation results.
 
-The compiled queries must give exactly pyshacl's results (tested on ``data/``
-and on generated catalogues), with one deliberate difference: a literal whose
-lexical form is not valid for its datatype (``"2023-11-30T10:00"^^xsd:dateTime``)
-fails ``sh:datatype`` by the XSD rules, where rdflib accepts some such forms.
+The compiled queries must give exactly pyshacl's results (tested on ``data/`` and on generated
+catalogues), with one deliberate difference: a literal whose lexical form is not valid for its
+datatype (``"2023-11-30T10:00"^^xsd:dateTime``) fails ``sh:datatype`` by the XSD rules, where
+rdflib accepts some such forms.
 
-Shapes that use what is not compiled here (``sh:closed``, ``sh:equals``, nested
-property shapes with counts, SPARQL constraints with ``sh:prefixes`` or message
-templates…) raise :class:`Unsupported`; validation then falls back to pyshacl.
+Shapes that use what is not compiled here (``sh:closed``, ``sh:equals``, nested property shapes
+with counts, SPARQL constraints with ``sh:prefixes`` or message templates…) raise
+:class:`Unsupported`; validation then falls back to pyshacl.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import count
-from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -32,10 +30,8 @@ from rdflib.term import Node
 
 from kg.namespaces import PREFIXES
 from kg.queries import render
-
-#: A SHACL property path as a picklable structure: ("iri", IRI) | ("inverse", p) | ("alternative", [p…])
-#: | ("sequence", [p…]) | ("zeroOrMore"|"oneOrMore"|"zeroOrOne", p).
-PathSpec = tuple[Any, ...]
+from kg.validation.errors import Unsupported
+from kg.validation.paths import PathSpec, path_spec
 
 #: Parameters that say how a shape applies, not what it checks.
 _NOT_CONSTRAINTS = {
@@ -58,10 +54,6 @@ _INTEGER_RANGES = {XSD.nonNegativeInteger: ">= 0", XSD.positiveInteger: "> 0",
                    XSD.nonPositiveInteger: "<= 0", XSD.negativeInteger: "< 0"}
 _LEXICAL_PATTERNS = {XSD.hexBinary: "^([0-9a-fA-F]{2})*$"}
 _COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
-
-
-class Unsupported(ValueError):
-    """The shapes use a SHACL feature this compiler does not translate."""
 
 
 @dataclass(frozen=True)
@@ -110,23 +102,6 @@ def plan(checks: list[Check]) -> list[Unit]:
         units.append((render(f"validate/compiled/{template}-merged", focus=focus, predicates=predicates),
                       by_predicate))
     return units
-
-
-def path_spec(graph: Graph, node: Node) -> PathSpec:
-    """A SHACL property path node of ``graph`` as a :data:`PathSpec`."""
-    if isinstance(node, URIRef):
-        return ("iri", str(node))
-    for key, pred in (("inverse", SH.inversePath), ("zeroOrMore", SH.zeroOrMorePath),
-                      ("oneOrMore", SH.oneOrMorePath), ("zeroOrOne", SH.zeroOrOnePath)):
-        inner = graph.value(node, pred)
-        if inner is not None:
-            return (key, path_spec(graph, inner))
-    alternatives = graph.value(node, SH.alternativePath)
-    if alternatives is not None:
-        return ("alternative", tuple(path_spec(graph, n) for n in Collection(graph, alternatives)))
-    if (node, RDF.first, None) in graph:
-        return ("sequence", tuple(path_spec(graph, n) for n in Collection(graph, node)))
-    raise Unsupported(f"not a SHACL path: {node!r}")
 
 
 def sparql_path(spec: PathSpec) -> str:
