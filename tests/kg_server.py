@@ -55,7 +55,9 @@ def kg_serve(folder: Path, **settings: str) -> Iterator[KgServer]:
     store = folder / "store"
     env = {**os.environ, "KG_CONFIG": str(folder / "no-kg.toml"), "KG_STORE_PATH": str(store),
            "KG_DATA_DIR": str(ROOT / "data"), "KG_ONTOLOGIES_DIR": str(ROOT / "ontologies"),
-           "KG_SHAPES_DIR": str(ROOT / "shapes"), "KG_WRITE_TOKEN": TOKEN, **settings}
+           "KG_SHAPES_DIR": str(ROOT / "shapes"), "KG_WRITE_TOKEN": TOKEN,
+           # the assets the setup built (kg assets), as an installed server has them
+           "KG_ASSETS_DIR": str(ROOT / "var" / "assets"), **settings}
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)], env=env,
                                    cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
@@ -23,18 +23,16 @@ from kg.config import Settings
 from kg.loading import default_sources
 from kg.store import Store, open_store
 from kg.write import Writer
+from tests.browsers import chromium, keep_on_host
 from tests.w3c_protocol import serve
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 HOSTILE = ROOT / "tests" / "fixtures" / "browse" / "hostile.ttl"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 MEETING = "/id/meeting/it-arkitekturraadet/2023-11-30"
 
 
@@ -66,13 +64,7 @@ def site(settings: Settings, store: Store) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture()
@@ -97,18 +89,7 @@ def _page(browser: object, site: str, **options: object) -> Iterator[object]:
     options.setdefault("viewport", {"width": 1200, "height": 900})
     context = browser.new_context(locale="da-DK", **options)  # type: ignore[attr-defined]
     page = context.new_page()
-    foreign: list[str] = []
-    host = urlsplit(site).netloc
-
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
-        if urlsplit(url).netloc == host or url.startswith(("data:", "blob:")):
-            r.continue_()  # type: ignore[attr-defined]
-        else:
-            foreign.append(url)
-            r.abort()  # type: ignore[attr-defined]
-
-    page.route("**/*", route)
+    foreign = keep_on_host(page, site)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsers import CHROMIUM
 from tests.kg_server import KgServer, kg_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {
     "home": "/", "meeting": "/id/meeting/it-arkitekturraadet/2023-11-30", "product": "/id/product/dcat-ap-dk",

@@ -21,13 +21,13 @@ from flask.testing import FlaskClient
 
 from kg.config import Settings
 from kg.store import Store
+from tests.browsers import chromium
 from tests.servers import free_port, stop
 from tests.w3c_protocol import serve
 from webapp import create_app, security
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "webapp" / "templates"
-CHROMIUM = Path("/usr/bin/chromium")
 YASGUI = ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.js"
 MEETING = "/id/meeting/it-arkitekturraadet/2023-11-30"
 HTML = {"Accept": "text/html"}
@@ -159,14 +159,7 @@ _RECORD_VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypol
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

@@ -16,29 +16,21 @@ import pytest
 
 from kg.config import Settings
 from kg.store import Store
+from tests.browsers import chromium, keep_on_host
 from tests.w3c_protocol import serve
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 YASGUI = Path(__file__).resolve().parents[1] / "node_modules/@zazuko/yasgui/build/yasgui.min.js"
 AXE = Path(__file__).resolve().parents[1] / "node_modules/axe-core/axe.min.js"
 #: What a first visit to the query page may transfer, headers included (the issue's budget).
 FIRST_VISIT_BYTES = 350_000
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +44,8 @@ def _recording_page(browser: object, site: str,
     """A page whose requests are recorded; any request off kg's own host is aborted and listed apart."""
     context = browser.new_context(**context_options)  # type: ignore[attr-defined]
     page = context.new_page()
-    own, foreign = [], []
-    host = urlsplit(site).netloc
-
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
-        if urlsplit(url).netloc == host or url.startswith(("data:", "blob:")):
-            own.append(f"{r.request.method} {url}")  # type: ignore[attr-defined]
-            r.continue_()  # type: ignore[attr-defined]
-        else:
-            foreign.append(url)
-            r.abort()  # type: ignore[attr-defined]
-
-    page.route("**/*", route)
+    own: list[str] = []
+    foreign = keep_on_host(page, site, own)
     return page, own, foreign
 
 

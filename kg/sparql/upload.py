@@ -14,16 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store.base import ParseError, RdfSyntax
+from kg.store.terms import OX_FORMATS
 
 #: Upload media types and the syntax each one is.
 SYNTAX_BY_MEDIA_TYPE: dict[str, RdfSyntax] = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
     "text/plain": "ntriples", "application/rdf+xml": "rdfxml", "application/ld+json": "jsonld",
     "application/n-quads": "nquads", "application/trig": "trig",
-}
-_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -43,7 +40,7 @@ def to_ntriples(data: bytes, syntax: RdfSyntax, base_iri: str, source: str = "th
 
     try:
         triples = [ox.Triple(term(q.subject), q.predicate, term(q.object))  # type: ignore[arg-type]
-                   for q in ox.parse(data, format=_FORMATS[syntax], base_iri=base_iri)]
+                   for q in ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)]
     except SyntaxError as exc:
         raise ParseError(source, str(exc)) from None
     except ValueError as exc:

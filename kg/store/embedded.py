@@ -57,12 +57,8 @@ from kg.store.base import (
     prov_record_values,
 )
 from kg.store.oxresults import WRITERS, write_boolean
-from kg.store.terms import to_oxigraph, to_rdflib
+from kg.store.terms import OX_FORMATS, to_oxigraph, to_rdflib
 
-_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
-}
 #: Sources smaller than this load in one transaction instead of through the bulk loader.
 SMALL_SOURCE_BYTES = 1 << 20
 
@@ -374,7 +370,7 @@ class EmbeddedStore(Store):
 
     def _bulk(self, source: str, graph: str, syntax: RdfSyntax, base_iri: str,
               path: Path | None = None, data: bytes | IO[bytes] | None = None) -> None:
-        fmt = _FORMATS[syntax]
+        fmt = OX_FORMATS[syntax]
         target = ox.NamedNode(graph)
         size = path.stat().st_size if path is not None else len(data) if isinstance(data, bytes) else None
         # Bulk loading writes new files to disk whatever the size: a transaction is cheaper for small sources.
@@ -434,8 +430,8 @@ class EmbeddedStore(Store):
         """N-Quads/TriG sources: their triples, whatever graph they name, go into ``graph``."""
         source = provenance.source or graph
         try:
-            quads = ox.parse(path=str(path), format=_FORMATS[syntax], base_iri=base_iri) if path \
-                else ox.parse(data, format=_FORMATS[syntax], base_iri=base_iri)
+            quads = ox.parse(path=str(path), format=OX_FORMATS[syntax], base_iri=base_iri) if path \
+                else ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)
             ntriples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
                                     format=ox.RdfFormat.N_TRIPLES) or b""
         except SyntaxError as exc:
@@ -514,7 +510,7 @@ class EmbeddedStore(Store):
                 count += 1
                 yield quad
 
-        ox.serialize(counted(), output, format=_FORMATS[syntax])
+        ox.serialize(counted(), output, format=OX_FORMATS[syntax])
         return count
 
     def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
@@ -586,7 +582,7 @@ class EmbeddedStore(Store):
         count = 0
         try:
             with target.open("wb") as out:
-                ox.serialize(renamed(ox.parse(path=str(source), format=_FORMATS[syntax])), out,
+                ox.serialize(renamed(ox.parse(path=str(source), format=OX_FORMATS[syntax])), out,
                              format=ox.RdfFormat.N_QUADS)
         except SyntaxError as exc:
             raise parse_error(str(source), exc) from None

@@ -82,12 +82,8 @@ from kg.store.base import (
     prov_record_values,
 )
 from kg.store.oxresults import WRITERS, write_boolean
-from kg.store.terms import to_rdflib
+from kg.store.terms import OX_FORMATS, to_rdflib
 
-_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
-}
 #: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
 _RESULTS_XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
@@ -552,8 +548,8 @@ class RemoteStore(Store):
         with tempfile.TemporaryDirectory(prefix="kg-upload-") as tmp:
             target = Path(tmp) / "graph.nt"
             try:
-                quads = ox.parse(path=str(path), format=_FORMATS[syntax], base_iri=base_iri) \
-                    if data is None else ox.parse(data, format=_FORMATS[syntax], base_iri=base_iri)
+                quads = ox.parse(path=str(path), format=OX_FORMATS[syntax], base_iri=base_iri) \
+                    if data is None else ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)
                 with target.open("wb") as out:
                     ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), out,
                                  format=ox.RdfFormat.N_TRIPLES)
@@ -702,7 +698,7 @@ class RemoteStore(Store):
                 count += 1
                 yield quad
 
-        ox.serialize(counted(), output, format=_FORMATS[syntax])
+        ox.serialize(counted(), output, format=OX_FORMATS[syntax])
         return count
 
     def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
@@ -745,7 +741,7 @@ def _split_dump(source: Path, syntax: DumpFormat, folder: Path) -> tuple[dict[st
     handles: dict[str, IO[bytes]] = {}
     count = 0
     try:
-        for quad in ox.parse(path=str(source), format=_FORMATS[syntax]):
+        for quad in ox.parse(path=str(source), format=OX_FORMATS[syntax]):
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError(f"{source}: has triples outside named graphs; a kg dump has none")
             name = quad.graph_name.value

@@ -1,7 +1,8 @@
-"""Converting Oxigraph terms to rdflib terms and back.
+"""Between Oxigraph and the rest of kg: terms to rdflib terms and back, and each RDF syntax's format.
 
 Kept apart so that the conversion rules (language tags, datatypes, blank
-nodes) are written once for the embedded back end and for the tests.
+nodes) and the syntax table are written once for the embedded back end, the
+remote one, uploads and the tests.
 """
 
 from __future__ import annotations
@@ -10,8 +11,16 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg.store.base import RdfSyntax
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Oxigraph's format for each RDF syntax kg reads and writes.
+OX_FORMATS: dict[RdfSyntax, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 def to_rdflib(term: object) -> Node:
