@@ -13,6 +13,7 @@ from kg.loading import default_sources
 from kg.store import Store, open_store
 from kg.write import Writer
 from tests import reference, remote_fixtures
+from tests.browsers import chromium
 from tests.remote_fixtures import (  # noqa: F401  (fixtures and hook of the KG_TEST_STORE=virtuoso switch)
     _remote_module_scratch,
     _remote_test_scratch,
@@ -86,3 +87,9 @@ def loaded_store(request: pytest.FixtureRequest, settings: Settings) -> Iterator
     assert not failed, "data/ must load without errors:\n" + "\n".join(failed)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, for a module's browser tests (``tests/browsers.py``)."""
+    yield from chromium()

@@ -23,7 +23,7 @@ from kg.config import Settings
 from kg.loading import default_sources
 from kg.store import Store, open_store
 from kg.write import Writer
-from tests.browsers import chromium, keep_on_host
+from tests.browsers import keep_on_host
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -60,11 +60,6 @@ def store(settings: Settings) -> Iterator[Store]:
 def site(settings: Settings, store: Store) -> Iterator[str]:
     with serve(create_app(settings, store)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    yield from chromium()
 
 
 @pytest.fixture()

@@ -21,7 +21,6 @@ from flask.testing import FlaskClient
 
 from kg.config import Settings
 from kg.store import Store
-from tests.browsers import chromium
 from tests.servers import free_port, stop
 from tests.w3c_protocol import serve
 from webapp import create_app, security
@@ -155,11 +154,6 @@ def test_rendered_pages_hold_no_inline_code(client: FlaskClient, path: str) -> N
 _RECORD_VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
                       "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' "
                       "+ e.sourceFile));")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    yield from chromium()
 
 
 @pytest.fixture(scope="module")

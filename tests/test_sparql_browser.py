@@ -16,7 +16,7 @@ import pytest
 
 from kg.config import Settings
 from kg.store import Store
-from tests.browsers import chromium, keep_on_host
+from tests.browsers import keep_on_host
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -26,11 +26,6 @@ YASGUI = Path(__file__).resolve().parents[1] / "node_modules/@zazuko/yasgui/buil
 AXE = Path(__file__).resolve().parents[1] / "node_modules/axe-core/axe.min.js"
 #: What a first visit to the query page may transfer, headers included (the issue's budget).
 FIRST_VISIT_BYTES = 350_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    yield from chromium()
 
 
 @pytest.fixture(scope="module")
