@@ -1,5 +1,8 @@
 """The DCAT-AP-DK catalogue harvesters page through: built by the pipeline, served as stored bytes.
 
+(Some 800 lines: building the pages and serving them share one byte format, one key scheme in
+the publication and one paging rule, which must not drift apart; the module keeps them together.)
+
 Harvesters are unforgiving (one unparseable page or one failing ``next`` link and CKAN imports
 nothing) and compare datasets by hashing them, so pages must be cheap, stable and byte-for-byte
 deterministic.  Everything is made at load time (:func:`publish_catalogue`, a step of
@@ -46,10 +49,12 @@ import pyoxigraph as ox
 
 from kg import graphs
 from kg.config import Settings
+from kg.formats import FORMATS, DocumentFormat
 from kg.namespaces import DCTERMS, HYDRA, PREFIXES, RDF, VOID, XSD
 from kg.publication import Batch, Publication
 from kg.queries import iri, render
 from kg.store.base import Store
+from kg.store.terms import OX_FORMATS
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -68,39 +73,13 @@ class CatalogError(ValueError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Format:
-    """One serialisation the catalogue is served in."""
-
-    extension: str
-    media_type: str
-    rdf_format: ox.RdfFormat
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
-
-
-#: Formats by file extension; Turtle first, because it is the answer when there is no Accept header.
-FORMATS: dict[str, Format] = {
-    "ttl": Format("ttl", "text/turtle", ox.RdfFormat.TURTLE),
-    "rdf": Format("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-    "jsonld": Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
-    "nt": Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-}
-#: Media types a client may ask for, and the format each one gets.
-MEDIA_TYPES: dict[str, Format] = {f.media_type: f for f in FORMATS.values()} | {
-    "application/x-turtle": FORMATS["ttl"], "application/json": FORMATS["jsonld"],
-    "application/xml": FORMATS["rdf"], "text/plain": FORMATS["nt"],
-}
-
 
 @dataclass(frozen=True)
 class Document:
     """Serialised RDF with what HTTP caching needs."""
 
     body: bytes
-    format: Format
+    format: DocumentFormat
     etag: str
     last_modified: datetime | None
     #: The content coding ``body`` is in (``br``, ``gzip``), None for the identity form.
@@ -241,12 +220,12 @@ def _canonical_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(swap(t.subject), t.predicate, swap(t.object)) for t in triples]  # type: ignore[arg-type]
 
 
-def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
+def serialize(triples: Iterable[ox.Triple], fmt: DocumentFormat) -> bytes:
     """Deterministic bytes: blank nodes relabelled, triples de-duplicated and sorted."""
     unique = _canonical_blank_nodes(list(set(triples)))
     unique.sort(key=str)  # a triple's N-Triples line: subject, then predicate, then object
-    prefixes = PREFIXES if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(unique, format=fmt.rdf_format, prefixes=prefixes) or b""
+    prefixes = PREFIXES if fmt.syntax in ("turtle", "rdfxml") else None
+    return ox.serialize(unique, format=OX_FORMATS[fmt.syntax], prefixes=prefixes) or b""
 
 
 def _parse(data: bytes) -> list[ox.Triple]:
@@ -277,7 +256,8 @@ def _encoded_key(key: str, here: str, encoding: str) -> str:
     return f"{key}:{hashlib.sha256(here.encode()).hexdigest()[:12]}:{encoding}"
 
 
-def _put_encoded(batch: Batch, key: str, body: bytes, fmt: Format, here: str, modified: str | None) -> None:
+def _put_encoded(batch: Batch, key: str, body: bytes, fmt: DocumentFormat, here: str,
+                 modified: str | None) -> None:
     """The document as served at ``here``, in every stored encoding; its ETag is the identity form's."""
     served = _served(body, here)
     for encoding in STORED_ENCODINGS:
@@ -591,11 +571,11 @@ def _served(stored: bytes, here: str) -> bytes:
     return stored.replace(HERE.encode("ascii"), here.encode("ascii"))
 
 
-def _document(body: bytes, fmt: Format, modified: str | None) -> Document:
+def _document(body: bytes, fmt: DocumentFormat, modified: str | None) -> Document:
     return Document(body, fmt, _etag(body), _http_date(modified))
 
 
-def _encoded(publication: Publication, key: str, here: str, fmt: Format,
+def _encoded(publication: Publication, key: str, here: str, fmt: DocumentFormat,
              encodings: Sequence[str]) -> Document | None:
     """The stored encoded form of a document as served at ``here``: the first of ``encodings`` (the
     client's, best first) that is stored; None when none is (another address, an older publication)."""
@@ -655,7 +635,7 @@ def plan(publication: Publication, page_number: int, per_page: int = DEFAULT_PER
     return Paging(page_number, per_page, total, last), items
 
 
-def page(publication: Publication, fmt: Format, here: str, page_number: int = 1,
+def page(publication: Publication, fmt: DocumentFormat, here: str, page_number: int = 1,
          per_page: int = DEFAULT_PER_PAGE, modified_since: str | None = None,
          encodings: Sequence[str] = ()) -> Document:
     """One page: stored bytes for the default size, else put together from the stored item documents.
@@ -682,7 +662,7 @@ def page(publication: Publication, fmt: Format, here: str, page_number: int = 1,
     return _document(serialize(_parse(b"".join(parts)), fmt), fmt, str(modified) if modified else None)
 
 
-def item_document(publication: Publication, item: str, fmt: Format) -> Document | None:
+def item_document(publication: Publication, item: str, fmt: DocumentFormat) -> Document | None:
     """One dataset's (or data service's) own document: the description its page gives it."""
     stored = publication.get("item:" + item)
     if stored is None:
@@ -691,7 +671,7 @@ def item_document(publication: Publication, item: str, fmt: Format) -> Document 
     return _document(body, fmt, stored.modified)
 
 
-def void_document(publication: Publication, fmt: Format, encodings: Sequence[str] = ()) -> Document:
+def void_document(publication: Publication, fmt: DocumentFormat, encodings: Sequence[str] = ()) -> Document:
     """The VoID description (``/.well-known/void``), as the pipeline stored it (in the first of the
     client's ``encodings`` stored)."""
     encoded = _encoded(publication, f"void:{fmt.extension}", "", fmt, encodings)
@@ -766,8 +746,8 @@ def published_dump(publication: Publication) -> tuple[Path, str] | None:
 
 
 __all__ = [
-    "DEFAULT_PER_PAGE", "FORMATS", "MAX_PER_PAGE", "MEDIA_TYPES", "Built", "CatalogError", "Document",
-    "Format", "Paging", "catalogue_items", "check_request", "item_document", "page", "parse_instant", "plan",
+    "DEFAULT_PER_PAGE", "FORMATS", "MAX_PER_PAGE", "Built", "CatalogError", "Document", "DocumentFormat",
+    "Paging", "catalogue_items", "check_request", "item_document", "page", "parse_instant", "plan",
     "publish_catalogue", "publish_dump", "publish_void", "published_dump", "safe_root", "serialize",
     "void_document", "void_graph", "write_dump",
 ]

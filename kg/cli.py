@@ -1,5 +1,9 @@
 """The ``kg`` command line.
 
+(One module of some 800 lines on purpose: every command is a click declaration and a few lines that
+call the library, and the group, its global options and the error handling all of them share are
+easiest to read in one place.  The work lives in the modules the commands call.)
+
 Every command reads the settings once (``KG_*`` variables, ``kg.toml``, and the
 global options here), opens the store through :func:`kg.store.open_store`, and
 turns kg's own errors into one clear line with exit code 1.  Usage errors exit

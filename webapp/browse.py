@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from kg import formats
 from kg.config import DEFAULT_BASE_IRI
 from kg.pages import described, exists, labeller_for, rdf, resource_page
 from kg.pages.jsonld import schema_dataset
@@ -72,26 +73,26 @@ def link_helpers() -> dict[str, object]:
     return {"href": href, "sparql_link": sparql_link, "source_kind": kind_of_graph, "text_blocks_of": blocks}
 
 
-def _negotiate() -> rdf.RdfFormat | None:
+def _negotiate() -> formats.DocumentFormat | None:
     """None for HTML (browsers, and clients that state no preference), else the RDF format asked for."""
-    best = preferred([*_HTML, *rdf.MEDIA_TYPES], absent="text/html")
+    best = preferred([*_HTML, *formats.MEDIA_TYPES], absent="text/html")
     if best is None:
-        offered = ", ".join(f.media_type for f in rdf.FORMATS.values())
+        offered = ", ".join(f.media_type for f in formats.FORMATS.values())
         abort(406, description=f"available as text/html, {offered}")
     if best in _HTML:
         return None
-    return rdf.MEDIA_TYPES[best]
+    return formats.MEDIA_TYPES[best]
 
 
-def _rdf_response(body: bytes, fmt: rdf.RdfFormat, vary: bool) -> Response:
+def _rdf_response(body: bytes, fmt: formats.DocumentFormat, vary: bool) -> Response:
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
     if vary:
         response.headers["Vary"] = "Accept"
     return response
 
 
-def _split_suffix(value: str) -> tuple[str, rdf.RdfFormat | None]:
-    for ext, fmt in rdf.FORMATS.items():
+def _split_suffix(value: str) -> tuple[str, formats.DocumentFormat | None]:
+    for ext, fmt in formats.FORMATS.items():
         if value.endswith("." + ext):
             return value[: -len(ext) - 1], fmt
     return value, None
@@ -102,7 +103,7 @@ def _alternates(value: str) -> dict[str, str]:
     link = href(value)
     if "/resource?" in link:
         return {}
-    return {fmt.media_type: f"{link}.{ext}" for ext, fmt in rdf.FORMATS.items()}
+    return {fmt.media_type: f"{link}.{ext}" for ext, fmt in formats.FORMATS.items()}
 
 
 # -- resources -------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def graph_page(value: str) -> str:
 
 def not_found(value: str) -> Response | tuple[str, int]:
     """A 404 that helps: what was asked, what kg holds that looks like it, where to go from here."""
-    if preferred([*_HTML, "text/plain", *rdf.MEDIA_TYPES], absent="text/html") not in _HTML:
+    if preferred([*_HTML, "text/plain", *formats.MEDIA_TYPES], absent="text/html") not in _HTML:
         return error_answer(404, "Not Found", f"kg holds nothing about <{value}>")
     words = value.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
     hits = SearchIndex(get_publication()).search(words, current_language(), limit=5).hits if words else []

@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
 from kg import catalog
-from kg.catalog import FORMATS, MEDIA_TYPES, CatalogError, Document, Format
+from kg.catalog import CatalogError, Document
+from kg.formats import FORMATS, HARVESTER_MEDIA_TYPES, DocumentFormat
 from kg.pages import labeller_for
 from kg.pages.catalog_page import catalog_rows
 from webapp.compression import accepted_encodings
@@ -32,15 +33,15 @@ bp = Blueprint("catalog", __name__)
 _EXT = "<any(ttl, rdf, jsonld, nt):ext>"
 
 
-def _negotiate(allow_html: bool = False) -> Format | None:
+def _negotiate(allow_html: bool = False) -> DocumentFormat | None:
     """The format for the Accept header: Turtle when there is none (CKAN sends none); None for HTML."""
-    offers = list(MEDIA_TYPES) + (["text/html"] if allow_html else [])
+    offers = list(HARVESTER_MEDIA_TYPES) + (["text/html"] if allow_html else [])
     best = preferred(offers, absent=FORMATS["ttl"].media_type)
     if best == "text/html":
         return None
     if best is None:
         abort(406, description="available as " + ", ".join(f.media_type for f in FORMATS.values()))
-    return MEDIA_TYPES[best]
+    return HARVESTER_MEDIA_TYPES[best]
 
 
 def _respond(doc: Document, vary: bool = True) -> Response:
@@ -77,7 +78,7 @@ def _canonical_query(page: int, per_page: int, since: str | None) -> str:
     return urlencode(params)
 
 
-def _catalog(fmt: Format | None) -> Response | str:
+def _catalog(fmt: DocumentFormat | None) -> Response | str:
     page = page_number()
     per_page = whole_number("per_page", catalog.DEFAULT_PER_PAGE, high=catalog.MAX_PER_PAGE)
     since = request.args.get("modified_since")

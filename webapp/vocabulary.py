@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from kg import vocabulary
+from kg import formats, vocabulary
 from kg.pages import rdf
 from webapp.context import get_store
 from webapp.i18n import current_language
@@ -50,7 +50,7 @@ def _term_url(term: vocabulary.Term, ontology: str) -> str:
     return f"{request.script_root}/def/{name}/{term.local}"
 
 
-def _rdf(body: bytes, fmt: rdf.RdfFormat, negotiated: bool) -> Response:
+def _rdf(body: bytes, fmt: formats.DocumentFormat, negotiated: bool) -> Response:
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
     if negotiated:
         response.vary.add("Accept")

@@ -1,6 +1,11 @@
 """Pages shaped for the domain: the sections a meeting, an item, a case, a decision, a product,
 a dataset, a concept scheme, a concept or an agent shows on top of the generic page.
 
+(About 1 000 lines, and a candidate for splitting by page type: the sections of one page use the
+others' shaping (a meeting's decisions are shaped as a decision page's, an item's trail as a
+product's), so each part would import most of the rest; until the shared shaping has a module of
+its own, it stays one.)
+
 Each section is one query from ``kg/queries/browse/`` with the page's IRIs bound first
 (``VALUES``), so its cost does not grow with the store.  Sections hold :class:`Term`
 objects (IRI + label in the reader's language) and plain strings; the templates lay

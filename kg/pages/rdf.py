@@ -8,37 +8,18 @@ serialised by the store (:meth:`Store.execute` + ``QueryResult.serialize``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from kg.formats import FORMATS, DocumentFormat
 from kg.queries import iri, render
 from kg.store.base import Store
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    extension: str
-    media_type: str
-
-
-#: The formats every IRI is served in, by file extension; Turtle is the default for RDF clients.
-FORMATS: dict[str, RdfFormat] = {
-    "ttl": RdfFormat("ttl", "text/turtle"),
-    "jsonld": RdfFormat("jsonld", "application/ld+json"),
-    "rdf": RdfFormat("rdf", "application/rdf+xml"),
-    "nt": RdfFormat("nt", "application/n-triples"),
-}
-#: Media types a client may send in Accept, and the format each gets.
-MEDIA_TYPES: dict[str, RdfFormat] = {f.media_type: f for f in FORMATS.values()} | {
-    "application/x-turtle": FORMATS["ttl"], "application/xml": FORMATS["rdf"],
-}
-
-
-def resource_document(store: Store, resource: str, fmt: RdfFormat) -> bytes:
+def resource_document(store: Store, resource: str, fmt: DocumentFormat) -> bytes:
     """The resource's statements and its blank nodes, in ``fmt``."""
     return store.execute(render("browse/describe", s=iri(resource))).serialize(fmt.media_type)
 
 
-def graph_document(store: Store, graph: str, fmt: RdfFormat) -> bytes:
+def graph_document(store: Store, graph: str, fmt: DocumentFormat) -> bytes:
     """A named graph's triples, in ``fmt``."""
     return store.execute(render("browse/graph-content", g=iri(graph))).serialize(fmt.media_type)
 

@@ -1,5 +1,7 @@
 """The embedded back end: Oxigraph through pyoxigraph, on disk or in memory.
 
+(Some 600 lines: one class, the whole store contract of :mod:`kg.store.base` over Oxigraph.)
+
 Atomic replacement of a named graph is built on two facts about Oxigraph:
 bulk loading is several times faster than a transactional load on disk but is
 not atomic, and a SPARQL Update is one transaction.  So a load bulk-loads into

@@ -1,5 +1,9 @@
 """The remote back end: any SPARQL 1.1 Protocol + Update server.
 
+(One module of some 800 lines on purpose: it is one class, the whole store contract of
+:mod:`kg.store.base` over HTTP, and each operation carries its own recipe for servers kg does not
+control; split, the recipes would be read apart from the operations they serve.)
+
 kg scales past one machine by pointing at Virtuoso, Fuseki, GraphDB or an
 Oxigraph server instead of its embedded Oxigraph.  The semantics stay those of
 :mod:`kg.store.embedded`; how each one is kept on a server kg does not control:
