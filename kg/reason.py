@@ -140,16 +140,22 @@ class TBox:
         return [t for t in self.closed if t not in self.given and useful(t)]
 
 
-def tbox_of(schema: Graph) -> TBox:
-    """Close the schema (with the standard axioms) and draw the rule tables from it."""
+def _owlrl_closure(triples: Graph) -> tuple[Graph, set[tuple[Node, Node, Node]]]:
+    """owlrl's OWL RL closure of ``triples`` with the standard axioms, and what went into it."""
     closed = Graph()
-    for t in schema:
+    for t in triples:
         closed.add(t)
     for t in standard_axioms():
         closed.add(t)
     before = set(closed)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
                            datatype_axioms=False).expand(closed)
+    return closed, before
+
+
+def tbox_of(schema: Graph) -> TBox:
+    """Close the schema (with the standard axioms) and draw the rule tables from it."""
+    closed, before = _owlrl_closure(schema)
     # owlrl also concludes generalised triples (a literal of an RDF list as subject: `"1" owl:sameAs "1"`);
     # they are not RDF, no store takes them, and no rule below can use them: drop them here.
     for triple in [t for t in closed if not _is_rdf(t)]:
@@ -410,14 +416,7 @@ def _strip_prologue(text: str) -> str:
 
 def owlrl_reference(asserted: Graph) -> Graph:
     """owlrl's full closure of the same input, through the same filter: what :func:`infer` must equal."""
-    full = Graph()
-    for t in asserted:
-        full.add(t)
-    for t in standard_axioms():
-        full.add(t)
-    before = set(full)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(full)
+    full, before = _owlrl_closure(asserted)
     result = Graph()
     for t in full:
         if t not in before and useful(t):
