@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,28 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Where the reference material is present, a skipped test is a failure: nothing may go unchecked."""
-    if not reference.available() or os.environ.get("KG_ALLOW_SKIPS"):
-        return
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
-    if skipped and exitstatus == 0:
-        session.exitstatus = 1
+    reference.fail_on_skips(session, exitstatus)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """What was skipped and why, and whether that fails the run."""
     remote_fixtures.pytest_terminal_summary(terminalreporter)
-    skipped = terminalreporter.stats.get("skipped", [])
-    if not skipped:
-        return
-    if reference.available() and not os.environ.get("KG_ALLOW_SKIPS"):
-        terminalreporter.write_line(f"{len(skipped)} test(s) skipped although the reference material is at "
-                                    f"{reference.reference_dir()}: that fails the run", red=True)
-    else:
-        terminalreporter.write_line(f"{len(skipped)} test(s) skipped: the reference material is not at "
-                                    f"{reference.reference_dir()} (set KG_REFERENCE_DIR); the reasons are "
-                                    "listed above", yellow=True)
+    reference.report_skips(terminalreporter)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ The official DCAT-AP and DCAT-AP-DK shapes, the W3C SPARQL suites and the Protoc
 people's files.  They stay outside the repository; ``KG_REFERENCE_DIR`` names the folder that holds them
 (default: ``../shared/reference`` beside the checkout, where it exists).  A test that needs a file that
 is not there skips with one line saying what to set and where the file is published.  Where the folder
-exists, no test may skip (``tests/conftest.py`` turns a skip into a failure then).
+exists, no test may skip: :func:`fail_on_skips` turns a skip into a failure then (``KG_ALLOW_SKIPS`` lifts
+that).  This module is the only place that knows where the material is.
 """
 
 from __future__ import annotations
@@ -46,3 +47,31 @@ def reference_path(*parts: str) -> Path:
         pytest.skip(f"reference material missing: {'/'.join(parts)} (set KG_REFERENCE_DIR to a folder "
                     f"holding it; published by {source})")
     return path
+
+
+def _skips_fail() -> bool:
+    return available() and not os.environ.get("KG_ALLOW_SKIPS")
+
+
+def fail_on_skips(session: pytest.Session, exitstatus: int) -> None:
+    """Where the reference material is present, a skipped test is a failure: nothing may go unchecked."""
+    if not _skips_fail():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def report_skips(reporter: pytest.TerminalReporter) -> None:
+    """What was skipped, and whether that fails the run (the reasons are in pytest's own summary)."""
+    skipped = reporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    if _skips_fail():
+        reporter.write_line(f"{len(skipped)} test(s) skipped although the reference material is at "
+                            f"{reference_dir()}: that fails the run", red=True)
+    else:
+        reporter.write_line(f"{len(skipped)} test(s) skipped: the reference material is not at "
+                            f"{reference_dir()} (set KG_REFERENCE_DIR); the reasons are listed above",
+                            yellow=True)

@@ -1,5 +1,5 @@
-"""kg's catalogue, as /catalog serves it, against the published shapes (the reference material, found
-through ``KG_REFERENCE_DIR`` by :mod:`tests.reference`).
+"""kg's catalogue, as /catalog serves it, against the published shapes (reference material, read through
+:mod:`tests.reference`).
 
 SEMIC DCAT-AP 2.1.1 and 3.0.1 `shapes`: no result at all.  `shapes_recommended`: every warning is a
 recommended property kg's sources do not give, each explained below.  DCAT-AP-DK 2.0.2: no
