@@ -36,7 +36,7 @@ import re
 import sqlite3
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlencode
 
-import brotli
 import pyoxigraph as ox
 
 from kg import graphs
@@ -236,19 +235,14 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
-#: The encodings pages and the VoID description are stored in besides their identity form: gzip, which
-#: every harvester asks for (CKAN, piveau, Comunica); brotli would double the step's compression work for
-#: clients that are mostly browsers, and they get it compressed on the fly.
-STORED_ENCODINGS = ("gzip",)
-
-
-def _encode(body: bytes, encoding: str) -> bytes:
-    """``body`` in a content coding; fixed settings, no timestamp: the same bytes give the same result."""
-    if encoding == "gzip":
-        return gzip.compress(body, compresslevel=6, mtime=0)
-    if encoding == "br":
-        return brotli.compress(body, quality=5)
-    raise ValueError(f"no stored content coding {encoding!r}")
+#: The content codings pages and the VoID description are stored in besides their identity form, with
+#: fixed settings and no timestamp (the same bytes give the same result): gzip, which every harvester
+#: asks for (CKAN, piveau, Comunica).  Brotli would double the step's compression work for clients that
+#: are mostly browsers; they get it compressed on the fly.
+_ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+}
+STORED_ENCODINGS = tuple(_ENCODERS)
 
 
 def _encoded_key(key: str, here: str, encoding: str) -> str:
@@ -261,7 +255,7 @@ def _put_encoded(batch: Batch, key: str, body: bytes, fmt: DocumentFormat, here:
     """The document as served at ``here``, in every stored encoding; its ETag is the identity form's."""
     served = _served(body, here)
     for encoding in STORED_ENCODINGS:
-        batch.put(_encoded_key(key, here, encoding), _encode(served, encoding), fmt.media_type,
+        batch.put(_encoded_key(key, here, encoding), _ENCODERS[encoding](served), fmt.media_type,
                   _etag(served), modified)
 
 

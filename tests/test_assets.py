@@ -62,9 +62,9 @@ def test_a_changed_source_gets_a_new_name(tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copytree(assets.STATIC, static)
     monkeypatch.setattr(assets, "STATIC", static)
     here = settings.replace(assets_dir=tmp_path / "built")
-    first = assets.ensure(here)
+    first = assets.build(here.assets_dir)
     (static / "kg.css").write_text((static / "kg.css").read_text() + "\n/* changed */\n")
-    second = assets.ensure(here)
+    second = assets.build(here.assets_dir)
     assert first["kg.css"] != second["kg.css"] and first["kg.js"] == second["kg.js"]
     for name in (second["kg.css"], first["kg.css"]):   # the old file stays for pages already out there
         assert (here.assets_dir / name).is_file()

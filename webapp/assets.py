@@ -9,8 +9,9 @@ gets a new name and a browser never needs to ask again: WhiteNoise serves the fo
 accepts, ETags, conditional and range requests.
 
 The build runs at install time (``kg assets``, which the setup scripts call) and again whenever
-the app starts and finds the folder older than its sources, so a checkout that skipped it still
-works.  Names are hashes of content, so two processes building at once write the same files.
+the app starts: a file already built is left alone, so that costs reading and hashing the sources,
+and a checkout that skipped the install step still works.  Names are hashes of content, so two
+processes building at once write the same files.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import brotli
@@ -28,6 +29,7 @@ from flask import Flask, request
 from whitenoise import WhiteNoise
 
 from kg.config import Settings
+from webapp.security import CSP, HEADERS
 
 #: Where each asset comes from: kg's own folder first, then YASGUI as ``npm ci`` installs it (or a
 #: copy beside kg's own files, for installs without the checkout).
@@ -99,28 +101,7 @@ def build(folder: Path, progress: Callable[[str], None] | None = None) -> dict[s
     return manifest
 
 
-def _stale(folder: Path, wanted: Iterable[str]) -> bool:
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return any(name not in manifest or not (folder / manifest[name]).is_file() for name in wanted)
-
-
-def ensure(settings: Settings) -> dict[str, str]:
-    """The manifest of an up-to-date build, building first when a source changed since the last one."""
-    folder = settings.assets_dir
-    found = sources()
-    current = {name: hashed_name(name, path.read_bytes()) for name, path in found.items()}
-    if _stale(folder, found):
-        return build(folder)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return manifest if manifest == current else build(folder)
-
-
 def _security_headers(headers: object, path: str, url: str) -> None:
-    from webapp.security import CSP, HEADERS
-
     headers["Content-Security-Policy"] = CSP  # type: ignore[index]
     for name, value in HEADERS.items():
         headers[name] = value  # type: ignore[index]
@@ -133,7 +114,7 @@ class _Assets(WhiteNoise):  # type: ignore[misc]
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Build (when needed) and serve the assets; give templates ``asset(name)``, the URL to use."""
-    manifest = ensure(settings)
+    manifest = build(settings.assets_dir)   # nothing to do when it is up to date
     app.extensions["kg.assets"] = manifest
 
     def asset(name: str) -> str:

@@ -101,9 +101,9 @@ def stop_writer(process: subprocess.Popen[bytes]) -> None:
 
 
 def run_server(settings: Settings, bind: str, threads: int, first_load: bool = True) -> None:
-    from webapp.assets import ensure
+    from webapp.assets import build
 
-    ensure(settings)   # before the workers start: they find the assets built, and never build at once
+    build(settings.assets_dir)   # before the workers start: they find the assets built, never build at once
     shared = settings.store != "memory"
     workers = (settings.http_workers or os.cpu_count() or 1) if shared else 1
     writer = start_writer(settings, first_load) if shared else None
