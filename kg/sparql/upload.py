@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store.base import ParseError, RdfSyntax
-from kg.store.terms import OX_FORMATS
+from kg.store.terms import OX_FORMATS, reading
 
 #: Upload media types and the syntax each one is.
 SYNTAX_BY_MEDIA_TYPE: dict[str, RdfSyntax] = {
@@ -38,13 +38,9 @@ def to_ntriples(data: bytes, syntax: RdfSyntax, base_iri: str, source: str = "th
             return fresh.setdefault(node.value, ox.BlankNode())
         return node
 
-    try:
+    with reading(source):
         triples = [ox.Triple(term(q.subject), q.predicate, term(q.object))  # type: ignore[arg-type]
                    for q in ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)]
-    except SyntaxError as exc:
-        raise ParseError(source, str(exc)) from None
-    except ValueError as exc:
-        raise ParseError(source, str(exc)) from None
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 

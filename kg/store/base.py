@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import abc
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,18 +124,6 @@ class Provenance:
     def now(source: str | None = None, sha256: str | None = None) -> Provenance:
         stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         return Provenance(source=source, sha256=sha256, loaded_at=stamp)
-
-
-def parse_error(source: str, exc: Exception) -> ParseError:
-    """A :class:`ParseError` from an Oxigraph parser's exception, with its line and column."""
-    message = str(exc)
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "offset", None)
-    # Oxigraph writes "Parser error at line L column C: message (…line L…)"; keep only the message.
-    if message.startswith("Parser error at line") and ": " in message:
-        message = message.split(": ", 1)[1]
-    message = re.sub(r"\s*\([^()]*line \d+[^()]*\)$", "", message)
-    return ParseError(source, message, line, column)
 
 
 def prov_record_values(meta: str, graph: str, provenance: Provenance, triples: int) -> dict[str, str]:

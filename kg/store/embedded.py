@@ -37,7 +37,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.iris import Minter
-from kg.namespaces import PREFIXES, sparql_prologue
+from kg.namespaces import sparql_prologue
 from kg.queries import iri, render
 from kg.sparql_text import has_dataset_clause
 from kg.store.base import (
@@ -45,21 +45,18 @@ from kg.store.base import (
     EvaluationError,
     GraphDiff,
     GraphInfo,
-    ParseError,
     Provenance,
     QueryResult,
-    QuerySyntaxError,
     QueryTimeout,
     RdfSyntax,
     Store,
     StoreError,
     StoreUnavailable,
     UnwritableAnswer,
-    parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS, write_boolean
-from kg.store.terms import OX_FORMATS, to_oxigraph, to_rdflib
+from kg.store.oxresults import write_boolean, write_graph, write_solutions
+from kg.store.terms import OX_FORMATS, evaluating, reading, serialize_counted, to_oxigraph, to_rdflib
 
 #: Sources smaller than this load in one transaction instead of through the bulk loader.
 SMALL_SOURCE_BYTES = 1 << 20
@@ -130,41 +127,22 @@ class OxigraphResult(QueryResult):
 
     def _serialize(self, media_type: str) -> bytes:
         if self.kind == "graph":
-            fmt = ox.RdfFormat.from_media_type(media_type)
-            if fmt is None:
-                raise ValueError(f"cannot write a graph as {media_type}")
-            prefixes = PREFIXES if fmt in _PREFIXED else None
-            triples: Iterator[ox.Triple] | Iterator[ox.Quad] = self._graph()
-            if fmt in _QUADS:  # a CONSTRUCT's triples are the default graph of a dataset
-                default = ox.DefaultGraph()
-                triples = (ox.Quad(t.subject, t.predicate, t.object, default) for t in self._graph())
-            return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+            return write_graph(self._graph(), media_type)
         if self.kind == "boolean":
-            tabular = write_boolean(bool(self._result), media_type)
-            if tabular is not None:
-                return tabular
-            fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
-            if fmt_r is None:
-                raise ValueError(f"cannot write results as {media_type}")
-            return self._result.serialize(format=fmt_r)  # type: ignore[attr-defined, no-any-return]
+            return write_boolean(self._result, media_type)  # type: ignore[arg-type]
         if self._max_rows is None and self._deadline is None and self._rows is None:
             # Nothing to cut short: Oxigraph's own writer is several times faster than kg's (validation
             # reads millions of rows this way).
-            fmt_r = ox.QueryResultsFormat.from_media_type(media_type)
-            if fmt_r is not None:
-                return self._result.serialize(format=fmt_r)  # type: ignore[attr-defined, no-any-return]
-        writer = WRITERS.get(media_type.split(";")[0].strip().lower())
-        if writer is None:
-            raise ValueError(f"cannot write results as {media_type}")
-        return writer(self.variables, self._solutions())
+            fmt = ox.QueryResultsFormat.from_media_type(media_type)
+            if fmt is not None:
+                return self._result.serialize(format=fmt)  # type: ignore[attr-defined, no-any-return]
+        return write_solutions(self.variables, self._solutions(), media_type)
 
     def rows(self) -> list[dict[str, Node]]:
         return [{v: to_rdflib(row[v]) for v in self.variables if row[v] is not None}
                 for row in self._solutions()]
 
 
-_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
-_QUADS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
 
 
 _T = TypeVar("_T")
@@ -282,15 +260,9 @@ class EmbeddedStore(Store):
         return options
 
     def _query(self, query: str, **dataset: object) -> object:
-        try:
+        with evaluating("query"):
             return self._stable("_marks", lambda: self._ox.query(  # type: ignore[arg-type]
                 query, **self._dataset(**dataset)))
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from None
-        except RuntimeError as exc:  # valid SPARQL the engine refuses (an unknown function, …)
-            raise EvaluationError(str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"query failed: {exc}") from None
 
     # -- reading ---------------------------------------------------------------
     def select(self, query: str) -> list[dict[str, Node]]:
@@ -327,14 +299,8 @@ class EmbeddedStore(Store):
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         if default_graphs is None and named_graphs is None and has_dataset_clause(query):
-            try:
+            with evaluating("query"):
                 result = self._ox.query(query)
-            except SyntaxError as exc:
-                raise QuerySyntaxError(str(exc)) from None
-            except RuntimeError as exc:
-                raise EvaluationError(str(exc)) from None
-            except OSError as exc:
-                raise StoreError(f"query failed: {exc}") from None
         else:
             result = self._query(query, default_graphs=default_graphs, named_graphs=named_graphs)
         if deadline is not None and time.monotonic() > deadline:
@@ -344,15 +310,8 @@ class EmbeddedStore(Store):
     # -- writing ---------------------------------------------------------------
     def update(self, update: str, marking: bool = False) -> None:
         self._writable()
-        try:
-            with self._visible_write(marking):
-                self._ox.update(update)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from None
-        except RuntimeError as exc:  # graph exists / does not exist, a type error: the update's fault
-            raise EvaluationError(str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"update failed: {exc}") from None
+        with evaluating("update"), self._visible_write(marking):
+            self._ox.update(update)
 
     def forget_empty_graphs(self) -> list[str]:
         """Oxigraph keeps a named graph after its last triple is deleted; kg forgets it (hidden graphs,
@@ -377,17 +336,11 @@ class EmbeddedStore(Store):
         size = path.stat().st_size if path is not None else len(data) if isinstance(data, bytes) else None
         # Bulk loading writes new files to disk whatever the size: a transaction is cheaper for small sources.
         loader = self._ox.load if size is not None and size < SMALL_SOURCE_BYTES else self._ox.bulk_load
-        try:
+        with reading(source):
             if path is not None:
                 loader(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)
             else:
                 loader(data, format=fmt, base_iri=base_iri, to_graph=target)
-        except SyntaxError as exc:
-            raise parse_error(source, exc) from None
-        except (OSError, ValueError) as exc:
-            raise ParseError(source, str(exc)) from None
-        except MemoryError as exc:  # Oxigraph's readers cap one token (a literal, an IRI) at 16 MiB
-            raise ParseError(source, f"a single term is too large to read ({exc})") from None
 
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
                  path: Path | None = None, data: bytes | IO[bytes] | None = None,
@@ -431,15 +384,11 @@ class EmbeddedStore(Store):
                               diff: GraphDiff | None = None) -> int:
         """N-Quads/TriG sources: their triples, whatever graph they name, go into ``graph``."""
         source = provenance.source or graph
-        try:
+        with reading(source):
             quads = ox.parse(path=str(path), format=OX_FORMATS[syntax], base_iri=base_iri) if path \
                 else ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)
             ntriples = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
                                     format=ox.RdfFormat.N_TRIPLES) or b""
-        except SyntaxError as exc:
-            raise parse_error(source, exc) from None
-        except MemoryError as exc:  # Oxigraph's readers cap one token (a literal, an IRI) at 16 MiB
-            raise ParseError(source, f"a single term is too large to read ({exc})") from None
         return self._replace(graph, "ntriples", base_iri, provenance, data=ntriples, diff=diff)
 
     def _discard(self, hidden_graph: str) -> None:
@@ -504,16 +453,7 @@ class EmbeddedStore(Store):
         return isinstance(quad.subject, ox.NamedNode) and quad.subject.value in hidden
 
     def dump(self, output: IO[bytes], syntax: DumpFormat = "nquads") -> int:
-        count = 0
-
-        def counted() -> Iterator[ox.Quad]:
-            nonlocal count
-            for quad in self._live_quads():
-                count += 1
-                yield quad
-
-        ox.serialize(counted(), output, format=OX_FORMATS[syntax])
-        return count
+        return serialize_counted(self._live_quads(), output, syntax)
 
     def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
         """Replace the store's content with a dump, all or nothing, even if the process is killed.
@@ -582,14 +522,9 @@ class EmbeddedStore(Store):
                 yield ox.Quad(quad.subject, quad.predicate, quad.object, node)
 
         count = 0
-        try:
-            with target.open("wb") as out:
-                ox.serialize(renamed(ox.parse(path=str(source), format=OX_FORMATS[syntax])), out,
-                             format=ox.RdfFormat.N_QUADS)
-        except SyntaxError as exc:
-            raise parse_error(str(source), exc) from None
-        except OSError as exc:
-            raise StoreError(f"{source}: {exc}") from None
+        with reading(str(source)), target.open("wb") as out:
+            ox.serialize(renamed(ox.parse(path=str(source), format=OX_FORMATS[syntax])), out,
+                         format=ox.RdfFormat.N_QUADS)
         return count, in_place
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node]]:

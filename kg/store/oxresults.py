@@ -1,4 +1,5 @@
-"""SPARQL results writers for Oxigraph solutions that may be cut short.
+"""Writing Oxigraph's answers in the media type a client asked for: solutions that may be cut short,
+booleans, graphs.  One set of writers for the embedded back end and the remote one.
 
 Oxigraph's own writer consumes a whole ``QuerySolutions`` and cannot stop at a
 row limit or a deadline, and a ``QuerySolutions`` cannot be rebuilt from rows.
@@ -15,6 +16,8 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -123,19 +126,53 @@ def write_tsv(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
 ASK_COLUMN = "_askResult"
 
 
-def write_boolean(value: bool, media_type: str) -> bytes | None:
-    """An ASK answer as CSV or TSV (a header line and the value), or None for the other formats."""
-    word = "true" if value else "false"
-    if media_type == "text/csv":
-        return f"{ASK_COLUMN}\r\n{word}\r\n".encode()
-    if media_type == "text/tab-separated-values":
-        return f"?{ASK_COLUMN}\n{word}\n".encode()
-    return None
-
-
 WRITERS = {
     "application/sparql-results+json": write_json,
     "application/sparql-results+xml": write_xml,
     "text/csv": write_csv,
     "text/tab-separated-values": write_tsv,
 }
+
+#: Graph syntaxes written with kg's prefixes, and those that carry a graph name (a CONSTRUCT's triples
+#: are then the dataset's default graph).
+_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+_QUADS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS}
+
+
+def media_of(media_type: str) -> str:
+    """The bare media type of a Content-Type or negotiated type (parameters and case dropped)."""
+    return media_type.split(";")[0].strip().lower()
+
+
+def write_solutions(variables: list[str], rows: Iterable[ox.QuerySolution], media_type: str) -> bytes:
+    """A SELECT answer in ``media_type``, row by row (so the rows may stop at a limit or deadline)."""
+    writer = WRITERS.get(media_of(media_type))
+    if writer is None:
+        raise ValueError(f"cannot write results as {media_type}")
+    return writer(variables, rows)
+
+
+def write_boolean(answer: ox.QueryBoolean, media_type: str) -> bytes:
+    """An ASK answer in ``media_type``; CSV and TSV as a header line and the value."""
+    media = media_of(media_type)
+    word = "true" if answer else "false"
+    if media == "text/csv":
+        return f"{ASK_COLUMN}\r\n{word}\r\n".encode()
+    if media == "text/tab-separated-values":
+        return f"?{ASK_COLUMN}\n{word}\n".encode()
+    fmt = ox.QueryResultsFormat.from_media_type(media)
+    if fmt is None:
+        raise ValueError(f"cannot write results as {media_type}")
+    return answer.serialize(format=fmt)  # type: ignore[no-any-return]
+
+
+def write_graph(triples: Iterable[ox.Triple], media_type: str) -> bytes:
+    """A CONSTRUCT or DESCRIBE answer in ``media_type``, with kg's prefixes where the syntax has them."""
+    fmt = ox.RdfFormat.from_media_type(media_of(media_type))
+    if fmt is None:
+        raise ValueError(f"cannot write a graph as {media_type}")
+    statements: Iterable[ox.Triple] | Iterable[ox.Quad] = triples
+    if fmt in _QUADS:
+        default = ox.DefaultGraph()
+        statements = (ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+    return ox.serialize(statements, format=fmt, prefixes=PREFIXES if fmt in _PREFIXED else None) or b""

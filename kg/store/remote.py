@@ -73,7 +73,6 @@ from kg.store.base import (
     EvaluationError,
     GraphDiff,
     GraphInfo,
-    ParseError,
     Provenance,
     QueryResult,
     QuerySyntaxError,
@@ -82,11 +81,10 @@ from kg.store.base import (
     Store,
     StoreError,
     StoreUnavailable,
-    parse_error,
     prov_record_values,
 )
-from kg.store.oxresults import WRITERS, write_boolean
-from kg.store.terms import OX_FORMATS, to_rdflib
+from kg.store.oxresults import media_of, write_boolean, write_graph, write_solutions
+from kg.store.terms import OX_FORMATS, reading, serialize_counted, to_rdflib
 
 #: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
 _RESULTS_XML = "application/sparql-results+xml"
@@ -113,10 +111,6 @@ _RECORD_KEYS = {
 
 
 # -- helpers without state -------------------------------------------------------
-def _media(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
-
-
 def _bnode_label(label: str) -> str:
     """A blank node label valid in N-Triples: Virtuoso writes ``nodeID://b10001`` in results."""
     label = label.removeprefix("nodeID://")
@@ -208,7 +202,7 @@ class RemoteResult(QueryResult):
     """
 
     def __init__(self, query_type: str, body: bytes, content_type: str, max_rows: int | None) -> None:
-        media = _media(content_type)
+        media = media_of(content_type)
         if query_type in ("CONSTRUCT", "DESCRIBE"):
             self.kind = "graph"
             fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
@@ -234,24 +228,11 @@ class RemoteResult(QueryResult):
                 self._rows = rows
 
     def serialize(self, media_type: str) -> bytes:
-        media = _media(media_type)
         if self.kind == "graph":
-            fmt = ox.RdfFormat.from_media_type(media)
-            if fmt is None:
-                raise ValueError(f"cannot write a graph as {media_type}")
-            return ox.serialize(self._triples, format=fmt) or b""
+            return write_graph(self._triples, media_type)
         if self.kind == "boolean":
-            tabular = write_boolean(bool(self._boolean), media)
-            if tabular is not None:
-                return tabular
-            fmt_r = ox.QueryResultsFormat.from_media_type(media)
-            if fmt_r is None:
-                raise ValueError(f"cannot write results as {media_type}")
-            return self._boolean.serialize(format=fmt_r)
-        writer = WRITERS.get(media)
-        if writer is None:
-            raise ValueError(f"cannot write results as {media_type}")
-        return writer(self.variables, self._rows)
+            return write_boolean(self._boolean, media_type)
+        return write_solutions(self.variables, self._rows, media_type)
 
     def rows(self) -> list[dict[str, Node]]:
         return [{v: to_rdflib(row[v]) for v in self.variables if row[v] is not None} for row in self._rows]
@@ -431,12 +412,12 @@ class RemoteStore(Store):
     # -- kg's own questions (explicit GRAPH patterns, so no dataset is needed) -------
     def _internal_rows(self, query: str) -> list[ox.QuerySolution]:
         body, ctype, _, _ = self._sparql(query, _RESULTS_XML)
-        parsed = _parse_results(body, _media(ctype) or _RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
         return [] if isinstance(parsed, ox.QueryBoolean) else list(parsed)
 
     def _internal_ask(self, query: str) -> bool:
         body, ctype, _, _ = self._sparql(query, _RESULTS_XML)
-        return bool(_parse_results(body, _media(ctype) or _RESULTS_XML))
+        return bool(_parse_results(body, media_of(ctype) or _RESULTS_XML))
 
     def _hidden(self) -> set[str]:
         rows = self._internal_rows(render("store/hidden-graphs", meta=iri(self.meta)))
@@ -493,7 +474,7 @@ class RemoteStore(Store):
         if "x-sparql-maxrows" in headers:
             raise StoreError(f"the remote store cut the answer at {headers['x-sparql-maxrows']} rows "
                              "(Virtuoso's ResultSetMaxRows); raise that limit in its virtuoso.ini")
-        parsed = _parse_results(body, _media(ctype) or _RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
         if isinstance(parsed, ox.QueryBoolean):
             raise StoreError("select() needs a SELECT query")
         names = [v.value for v in parsed.variables]
@@ -501,7 +482,7 @@ class RemoteStore(Store):
 
     def ask(self, query: str) -> bool:
         body, ctype, form, _, _ = self._query(query, _RESULTS_XML)
-        parsed = _parse_results(body, _media(ctype) or _RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
         if form != "ASK" or not isinstance(parsed, ox.QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(parsed)
@@ -510,7 +491,7 @@ class RemoteStore(Store):
         body, ctype, form, _, _ = self._query(query, _NTRIPLES)
         if form not in ("CONSTRUCT", "DESCRIBE"):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
-        fmt = ox.RdfFormat.from_media_type(_media(ctype)) or ox.RdfFormat.N_TRIPLES
+        fmt = ox.RdfFormat.from_media_type(media_of(ctype)) or ox.RdfFormat.N_TRIPLES
         graph = Graph()
         try:
             for q in ox.parse(body, format=fmt):
@@ -551,16 +532,11 @@ class RemoteStore(Store):
         before any request (N-Quads/TriG: their triples, whatever graph they name)."""
         with tempfile.TemporaryDirectory(prefix="kg-upload-") as tmp:
             target = Path(tmp) / "graph.nt"
-            try:
+            with reading(source), target.open("wb") as out:
                 quads = ox.parse(path=str(path), format=OX_FORMATS[syntax], base_iri=base_iri) \
                     if data is None else ox.parse(data, format=OX_FORMATS[syntax], base_iri=base_iri)
-                with target.open("wb") as out:
-                    ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), out,
-                                 format=ox.RdfFormat.N_TRIPLES)
-            except SyntaxError as exc:
-                raise parse_error(source, exc) from None
-            except (OSError, ValueError) as exc:
-                raise ParseError(source, str(exc)) from None
+                ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), out,
+                             format=ox.RdfFormat.N_TRIPLES)
             yield target
 
     def _upload(self, graph: str, ntriples: Path) -> None:
@@ -672,7 +648,7 @@ class RemoteStore(Store):
     def _graph_quads(self, name: str, hidden: set[str]) -> Iterator[ox.Quad]:
         query = render("store/remote-graph-triples", graph=iri(name))
         body, ctype, _, headers = self._sparql(query, _NTRIPLES)
-        fmt = ox.RdfFormat.from_media_type(_media(ctype)) or ox.RdfFormat.N_TRIPLES
+        fmt = ox.RdfFormat.from_media_type(media_of(ctype)) or ox.RdfFormat.N_TRIPLES
         graph = ox.NamedNode(name)
         received = 0
         try:
@@ -694,16 +670,7 @@ class RemoteStore(Store):
             yield from self._graph_quads(info.name, hidden)
 
     def dump(self, output: IO[bytes], syntax: DumpFormat = "nquads") -> int:
-        count = 0
-
-        def counted() -> Iterator[ox.Quad]:
-            nonlocal count
-            for quad in self._live_quads():
-                count += 1
-                yield quad
-
-        ox.serialize(counted(), output, format=OX_FORMATS[syntax])
-        return count
+        return serialize_counted(self._live_quads(), output, syntax)
 
     def restore(self, source: Path, syntax: DumpFormat = "nquads") -> int:
         """Replace kg's graphs on the server with a dump: upload every graph hidden, then one
@@ -745,19 +712,16 @@ def _split_dump(source: Path, syntax: DumpFormat, folder: Path) -> tuple[dict[st
     handles: dict[str, IO[bytes]] = {}
     count = 0
     try:
-        for quad in ox.parse(path=str(source), format=OX_FORMATS[syntax]):
-            if not isinstance(quad.graph_name, ox.NamedNode):
-                raise StoreError(f"{source}: has triples outside named graphs; a kg dump has none")
-            name = quad.graph_name.value
-            if name not in handles:
-                files[name] = folder / f"{len(files)}.nt"
-                handles[name] = files[name].open("wb")
-            handles[name].write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode())
-            count += 1
-    except SyntaxError as exc:
-        raise parse_error(str(source), exc) from None
-    except OSError as exc:
-        raise StoreError(f"{source}: {exc}") from None
+        with reading(str(source)):
+            for quad in ox.parse(path=str(source), format=OX_FORMATS[syntax]):
+                if not isinstance(quad.graph_name, ox.NamedNode):
+                    raise StoreError(f"{source}: has triples outside named graphs; a kg dump has none")
+                name = quad.graph_name.value
+                if name not in handles:
+                    files[name] = folder / f"{len(files)}.nt"
+                    handles[name] = files[name].open("wb")
+                handles[name].write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode())
+                count += 1
     finally:
         for handle in handles.values():
             handle.close()
