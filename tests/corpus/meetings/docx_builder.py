@@ -9,8 +9,9 @@ fields, bold paragraphs used as headings, tables, and runs split the way editors
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -36,6 +37,8 @@ class Builder:
     """One document under construction."""
 
     def __init__(self, flavour: Flavour = "word", title: str = "") -> None:
+        if flavour not in get_args(Flavour):
+            raise ValueError(f"unknown flavour {flavour!r}; one of {', '.join(get_args(Flavour))}")
         self.flavour = flavour
         self.doc = docx.Document()
         self.doc.core_properties.title = title
@@ -68,7 +71,7 @@ class Builder:
         style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), ident)
 
-    def abstract(self, levels: list[tuple[str, str] | tuple[str, str, str]]) -> int:
+    def _abstract(self, levels: list[tuple[str, str] | tuple[str, str, str]]) -> int:
         """A multilevel list definition: per level (numFmt, lvlText[, pStyle]); returns its numId."""
         abstract_id, num_id = self._next_abstract, self._next_num
         self._next_abstract += 1
@@ -99,9 +102,18 @@ class Builder:
         self.numbering.append(num)
         return num_id
 
-    def restart(self, num_id: int) -> int:
-        """A new list instance of the same definition that starts again at 1 (Word's "restart")."""
-        abstract = self.numbering.xpath(f'w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+    def define_list(self, name: str, levels: list[tuple[str, str] | tuple[str, str, str]]) -> None:
+        """A list definition that later ``numbered`` paragraphs refer to by ``name``.
+
+        Per level (numFmt, lvlText[, pStyle]), as ``numbering.xml`` has them.
+        """
+        if name in self._lists:
+            raise ValueError(f"a list named {name!r} is already defined")
+        self._lists[name] = self._abstract(levels)
+
+    def restart_list(self, name: str) -> None:
+        """Word's "restart numbering": the list's next items belong to a new instance that starts at 1."""
+        abstract = self.numbering.xpath(f'w:num[@w:numId="{self._list(name)}"]/w:abstractNumId/@w:val')[0]
         new = self._next_num
         self._next_num += 1
         num = _el("w:num", **{"w:numId": str(new)})
@@ -110,12 +122,17 @@ class Builder:
         override.append(_el("w:startOverride", **{"w:val": "1"}))
         num.append(override)
         self.numbering.append(num)
-        return new
+        self._lists[name] = new
 
-    def number_headings(self, formats: tuple[str, ...] = ("%1.", "%1.%2.")) -> None:
+    def _list(self, name: str) -> int:
+        if name not in self._lists:
+            raise LookupError(f"no list named {name!r} is defined (define_list comes first)")
+        return self._lists[name]
+
+    def number_headings(self, formats: Sequence[str] = ("%1.", "%1.%2.")) -> None:
         """Word's multilevel heading numbering: the heading styles carry the list (not the text)."""
         levels = [("decimal", text, f"Heading{i + 1}") for i, text in enumerate(formats)]
-        num_id = self.abstract(levels)  # type: ignore[arg-type]
+        num_id = self._abstract(levels)  # type: ignore[arg-type]
         for i in range(len(formats)):
             style = self.doc.styles.get_by_id(f"Heading{i + 1}", WD_STYLE_TYPE.PARAGRAPH)
             numpr = style.element.get_or_add_pPr().get_or_add_numPr()
@@ -143,19 +160,21 @@ class Builder:
         """A paragraph whose text is split into several runs, as editors leave it after edits."""
         return self.para(parts=[(p, marks) for p in pieces])
 
+    def append_run(self, text: str) -> None:
+        """One more run, without run properties, in the last paragraph: a word an editor split in two."""
+        self.doc.paragraphs[-1].add_run(text)
+
     def heading(self, level: int, text: str, marks: str = "") -> object:
-        name = f"Heading {level}"
-        if self.flavour == "word-da":
-            name = DANISH.get(name, name)
+        """A paragraph in the heading style of ``level``, found by its id whatever its display name."""
         paragraph = self.doc.add_paragraph(style=self.doc.styles.get_by_id(f"Heading{level}",
                                                                            WD_STYLE_TYPE.PARAGRAPH))
-        del name
         self._runs(paragraph, [(text, marks)])
         return paragraph
 
-    def numbered(self, num_id: int, text: str, ilvl: int = 0, style: str | None = None,
+    def numbered(self, name: str, text: str, ilvl: int = 0, style: str | None = None,
                  parts: list[tuple[str, str]] | None = None) -> object:
         """A paragraph numbered directly (``w:numPr`` in it), as LibreOffice and pandoc write lists."""
+        num_id = self._list(name)
         paragraph = self.para(text, style=style, parts=parts)
         numpr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
         numpr.get_or_add_ilvl().val = ilvl
@@ -163,19 +182,24 @@ class Builder:
         return paragraph
 
     def styled_list(self, style: str, text: str) -> object:
-        """A list item by Word's list style (List Bullet / List Number): the style carries the numbering."""
-        if self.flavour == "word-da":
-            style = DANISH.get(style, style)
-        return self.doc.add_paragraph(text, style=self.doc.styles.get_by_id(style.replace(" ", "")
-                                                                            if self.flavour != "word-da"
-                                                                            else _ident(style),
+        """A list item by Word's list style (List Bullet / List Number): the style carries the numbering.
+
+        ``style`` is Word's English name: the style is found by its id, which stays English in the
+        flavours that show Danish or LibreOffice names.
+        """
+        return self.doc.add_paragraph(text, style=self.doc.styles.get_by_id(style.replace(" ", ""),
                                                                             WD_STYLE_TYPE.PARAGRAPH))
 
-    def toc(self, entries: list[tuple[int, str, str, int]]) -> None:
-        """A table of contents as Word's TOC field leaves it: one "toc n" paragraph per entry."""
+    def toc(self, entries: list[tuple[int, str, str, int]], content_control: bool = False) -> None:
+        """A table of contents as Word's TOC field leaves it: one "toc n" paragraph per entry.
+
+        With ``content_control`` the paragraphs stand inside a ``w:sdt``, as Word wraps the TOC it inserts.
+        """
+        paragraphs = []
         for i, (level, number, title, page) in enumerate(entries):
             paragraph = self.doc.add_paragraph(style=self.doc.styles.get_by_id(f"TOC{level}",
                                                                                WD_STYLE_TYPE.PARAGRAPH))
+            paragraphs.append(paragraph._p)
             if i == 0:
                 self._field(paragraph, "begin", ' TOC \\o "1-2" \\h \\z \\u ')
             link = _el("w:hyperlink", **{"w:anchor": f"_Toc{1000 + i}", "w:history": "1"})
@@ -192,6 +216,17 @@ class Builder:
             paragraph._p.append(link)
             if i == len(entries) - 1:
                 self._field(paragraph, "end")
+        if content_control:
+            self._content_control(paragraphs)
+
+    def _content_control(self, paragraphs: list[object]) -> None:
+        """Moves the paragraphs into a content control standing where the first of them stood."""
+        sdt = self.doc.element.makeelement(qn("w:sdt"), {})
+        content = self.doc.element.makeelement(qn("w:sdtContent"), {})
+        sdt.append(content)
+        paragraphs[0].addprevious(sdt)  # type: ignore[attr-defined]
+        for paragraph in paragraphs:
+            content.append(paragraph)
 
     @staticmethod
     def _field(paragraph: object, kind: str, instruction: str = "") -> None:
@@ -223,10 +258,9 @@ class Builder:
     def page_break(self) -> None:
         self.doc.add_page_break()
 
+    def page_header(self, text: str) -> None:
+        """The text of the first section's page header (where some agendas keep the meeting date)."""
+        self.doc.sections[0].header.paragraphs[0].text = text
+
     def save(self, path: Path) -> None:
         self.doc.save(str(path))
-
-
-def _ident(danish: str) -> str:
-    english = {v: k for k, v in DANISH.items()}[danish]
-    return english.replace(" ", "")
