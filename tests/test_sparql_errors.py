@@ -24,7 +24,7 @@ from kg.sparql.errors import TYPES, problem_for
 from kg.sparql.execution import QueryTimeout, TooBusy
 from kg.sparql_text import reads_default_graph
 from kg.store import EvaluationError, Store, StoreUnavailable, open_store
-from kg.store.remote import _bad_request
+from kg.store.remote_http import http_error
 from tests.w3c_protocol import serve
 from webapp import create_app
 
@@ -190,13 +190,14 @@ def test_the_mapping_keeps_time_limits_and_outages_5xx() -> None:
 
 
 def test_a_remote_stores_400_is_told_apart_by_parsing() -> None:
-    assert (
-        type(_bad_request("refused", "SELECT * WHERE { ?s ?p }", update=False)).__name__ == "QuerySyntaxError"
-    )
-    assert isinstance(
-        _bad_request("The graph <http://g> already exists", "CREATE GRAPH <http://g>", update=True),
-        EvaluationError,
-    )
+    url = "http://127.0.0.1:9/sparql"
+    bad = http_error(400, b"refused", url, text="SELECT * WHERE { ?s ?p }")
+    assert type(bad).__name__ == "QuerySyntaxError"
+    refused = http_error(400, b"The graph <http://g> already exists", url, text="CREATE GRAPH <http://g>",
+                         update=True)
+    assert type(refused) is EvaluationError and "already exists" in str(refused)
+    # Without the client's text a 400 is the store's failure, not the client's mistake.
+    assert type(http_error(400, b"refused", url)).__name__ == "StoreError"
 
 
 # -- empty graphs do not linger ------------------------------------------------------------------------

@@ -1,9 +1,5 @@
 """The remote back end: any SPARQL 1.1 Protocol + Update server.
 
-(One module of some 800 lines on purpose: it is one class, the whole store contract of
-:mod:`kg.store.base` over HTTP, and each operation carries its own recipe for servers kg does not
-control; split, the recipes would be read apart from the operations they serve.)
-
 kg scales past one machine by pointing at Virtuoso, Fuseki, GraphDB or an
 Oxigraph server instead of its embedded Oxigraph.  The semantics stay those of
 :mod:`kg.store.embedded`; how each one is kept on a server kg does not control:
@@ -31,37 +27,23 @@ Oxigraph server instead of its embedded Oxigraph.  The semantics stay those of
   error becomes :class:`QuerySyntaxError` (HTTP 400 on a caller's query or
   update) or :class:`StoreError`, with the server's own message.
 
-Queries go through SPARQLWrapper; updates, uploads and the first contact go
-through one ``requests`` session (streamed uploads, digest auth kept between requests).
+The HTTP itself (SPARQLWrapper for queries, one ``requests`` session for the rest, one table of
+what a server's answers mean) is :mod:`kg.store.remote_http`.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import http.client
 import re
 import secrets
 import tempfile
-import urllib.error
-import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-import requests
 from rdflib import Graph
 from rdflib.term import Node
-from SPARQLWrapper import DIGEST, POST, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-)
 
 from kg.config import Settings
 from kg.iris import Minter
@@ -70,13 +52,11 @@ from kg.queries import iri, render
 from kg.sparql_text import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
-    EvaluationError,
     GraphDiff,
     GraphInfo,
     Provenance,
     QueryResult,
     QuerySyntaxError,
-    QueryTimeout,
     RdfSyntax,
     Store,
     StoreError,
@@ -84,10 +64,10 @@ from kg.store.base import (
     prov_record_values,
 )
 from kg.store.oxresults import media_of, write_boolean, write_graph, write_solutions
+from kg.store.remote_http import RESULTS_XML, RemoteHttp, http_error
 from kg.store.terms import OX_FORMATS, reading, serialize_counted, to_rdflib
 
 #: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
-_RESULTS_XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
 #: A graph that exists nowhere: the dataset of a query when no live graph is left to name.
 _NO_GRAPH = "urn:x-kg:no-graph"
@@ -102,7 +82,6 @@ _GSP_CHUNK_TRIPLES = 200_000
 _BNODE_XML = re.compile(rb"<bnode>([^<]*)</bnode>")
 #: Virtuoso refuses, before running it, a query its optimiser expects to take longer than
 #: ``MaxQueryCostEstimationTime`` (HTTP 500, SQLSTATE 42000): kg's time limit, applied early.
-_VIRTUOSO_ESTIMATE = re.compile(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+) \(sec\)")
 #: PROV record properties and the GraphInfo fields they fill.
 _RECORD_KEYS = {
     str(KG.tripleCount): "triples", str(DCTERMS.source): "source", str(KG.sha256): "sha256",
@@ -122,74 +101,9 @@ def _clean_results_xml(body: bytes) -> bytes:
                           body)
 
 
-def _server_message(body: bytes | str | None, limit: int = 400) -> str:
-    """The useful part of a server's error page: Virtuoso appends the whole query, drop that."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
-    text = text.split("\n\nSPARQL query:", 1)[0]
-    text = re.sub(r"<[^>]+>", " ", text) if text.lstrip().startswith("<") else text
-    text = " ".join(text.split())
-    return text[:limit] + ("…" if len(text) > limit else "") or "no message"
-
-
-def _bad_request(message: str, text: str | None, update: bool) -> StoreError:
-    """A server's 400 for a client's query or update: a syntax error, or valid SPARQL it refused to run.
-
-    Servers say both with 400 (Oxigraph server: "The graph … already exists"); the text is parsed
-    here to tell them apart, by running it on an empty scratch store (nothing there to read or to
-    reach: SERVICE and LOAD never get this far).
-    """
-    if text is None:
-        return QuerySyntaxError(message)
-    scratch = ox.Store()
-    try:
-        if update:
-            scratch.update(text)
-        else:
-            scratch.query(text)
-    except SyntaxError:
-        return QuerySyntaxError(message)
-    except (RuntimeError, ValueError, OSError):
-        pass
-    return EvaluationError(message)
-
-
-def _over_time_limit(message: str) -> QueryTimeout | None:
-    """The server's refusal of a query it estimates too slow, as the time limit it is (503, not 400)."""
-    found = _VIRTUOSO_ESTIMATE.search(message)
-    if found is None:
-        return None
-    estimate, limit = found.groups()
-    return QueryTimeout(f"the remote store refused the query at its time limit: estimated {estimate} s, "
-                        f"over its limit of {limit} s; narrow it (bind resources first, add LIMIT) "
-                        "or page it")
-
-
-def _wrapper_body(exc: SPARQLWrapperException) -> bytes | None:
-    """SPARQLWrapper keeps the server's answer only inside its message, as a bytes repr."""
-    message = str(exc)
-    if "Response:\n" not in message:
-        return None
-    with contextlib.suppress(ValueError, SyntaxError):
-        value = ast.literal_eval(message.split("Response:\n", 1)[1])
-        return value if isinstance(value, bytes) else None
-    return None
-
-
 def _fragment(name: str, **values: str) -> str:
     """A rendered update used as one operation inside a larger request (prefixes only once)."""
     return render(name, **values).removeprefix(sparql_prologue())
-
-
-@dataclass(frozen=True)
-class _Server:
-    """What the first contact taught about the server."""
-
-    flavour: str            # "oxigraph", "virtuoso" or "generic"
-    auth_scheme: str        # "", "basic" or "digest"
-    realm: str = "SPARQL"
-    #: Whether the query endpoint itself asked for a login (Virtuoso's /sparql does not; its update
-    #: endpoints do).
-    query_login: bool = False
 
 
 # -- results -----------------------------------------------------------------------
@@ -262,162 +176,26 @@ class RemoteStore(Store):
         self.update_url = settings.remote_update_url or settings.remote_query_url
         self.gsp_url = settings.remote_gsp_url
         self.timeout = settings.remote_timeout
-        user, _, password = settings.remote_auth.partition(":")
-        self._credentials = (user, password) if settings.remote_auth else None
-        self._session = requests.Session()
-        self._server_info: _Server | None = None
-
-    # -- HTTP ----------------------------------------------------------------------
-    def _server(self) -> _Server:
-        """Contact the server once: recognise it and the authentication it wants."""
-        if self._server_info is not None:
-            return self._server_info
-        probe = render("store/remote-probe")
-        response = self._raw("POST", self.query_url, data={"query": probe}, auth=None,
-                             headers={"Accept": _RESULTS_XML})
-        scheme, realm = "", "SPARQL"
-        challenge = response.headers.get("WWW-Authenticate", "") if response.status_code == 401 else ""
-        if not challenge and self._credentials and self.update_url != self.query_url:
-            challenged = self._raw("GET", self.update_url, auth=None)
-            if challenged.status_code == 401:
-                challenge = challenged.headers.get("WWW-Authenticate", "")
-        if challenge:
-            if self._credentials is None:
-                raise StoreError(f"the remote store at {self.query_url} asks for credentials; "
-                                 "set remote_auth (KG_REMOTE_AUTH=user:password)")
-            scheme = "digest" if challenge.lower().startswith("digest") else "basic"
-            found = re.search(r'realm="([^"]*)"', challenge)
-            realm = found.group(1) if found else realm
-        elif self._credentials:
-            scheme = "basic"
-        if response.status_code >= 400 and response.status_code != 401:
-            raise self._http_error(response, self.query_url)
-        server = response.headers.get("Server", "").lower()
-        flavour = "virtuoso" if "virtuoso" in server else "oxigraph" if "oxigraph" in server else "generic"
-        self._server_info = _Server(flavour, scheme, realm, query_login=response.status_code == 401)
-        if scheme == "digest" and self._credentials:
-            self._session.auth = requests.auth.HTTPDigestAuth(*self._credentials)
-        elif scheme == "basic" and self._credentials:
-            self._session.auth = requests.auth.HTTPBasicAuth(*self._credentials)
-        return self._server_info
-
-    def _raw(self, method: str, url: str, *, timeout: float | tuple[float, float | None] | None = None,
-             auth: object = "session", **kwargs: object) -> requests.Response:
-        """One HTTP request; an unreachable server becomes StoreUnavailable."""
-        if auth != "session":
-            kwargs["auth"] = auth
-        try:
-            return self._session.request(method, url, timeout=timeout or self.timeout, **kwargs)  # type: ignore[arg-type]
-        except requests.Timeout:
-            raise StoreError(f"the remote store at {url} did not answer within {self.timeout:g} s") from None
-        except requests.ConnectionError as exc:
-            reason = str(exc.args[0] if exc.args else exc).split(":")[-1].strip(" )'\"") or "no connection"
-            raise StoreUnavailable(f"the remote store at {url} cannot be reached ({reason}); "
-                                   "is the server running?") from None
-        except requests.RequestException as exc:
-            raise StoreUnavailable(f"the remote store at {url} cannot be reached: {exc}") from None
-
-    def _http_error(self, response: requests.Response, url: str, syntax: bool = False,
-                    text: str | None = None) -> StoreError:
-        message = _server_message(response.content)
-        status = response.status_code
-        if status == 400 and syntax:
-            return _bad_request(message, text, update=True)
-        if status in (401, 403):
-            return StoreError(f"the remote store at {url} refused kg (HTTP {status}): {message}; "
-                              "check remote_auth and the user's rights")
-        if status == 404:
-            return StoreError(f"no SPARQL service at {url} (HTTP 404); check the remote store URLs")
-        if status in (502, 503, 504):
-            return StoreUnavailable(f"the remote store at {url} is unavailable (HTTP {status}): {message}")
-        return StoreError(f"the remote store at {url} answered HTTP {status}: {message}")
-
-    def _post_update(self, update: str, syntax: bool = False,
-                     timeout: float | tuple[float, float | None] | None = None) -> None:
-        """Send an update and wait for its end, however long: dropping or switching a graph of millions
-        of triples takes minutes on Virtuoso, and an update given up on by kg would still commit later
-        (the embedded store's updates have no time limit either).  Connecting is still bounded."""
-        self._server()
-        response = self._raw("POST", self.update_url, data={"update": update},
-                             timeout=timeout or (self.timeout, None))
-        if response.status_code >= 300:
-            raise self._http_error(response, self.update_url, syntax=syntax, text=update if syntax else None)
+        self._http = RemoteHttp(self.query_url, self.update_url, settings.remote_auth, self.timeout)
 
     def _sparql(self, query: str, accept: str, params: list[tuple[str, str]] | None = None,
                 timeout: float | None = None) -> tuple[bytes, str, str, dict[str, str]]:
-        """Run a query with SPARQLWrapper; returns body, content type, query form and headers."""
-        server = self._server()
-        wrapper = SPARQLWrapper(self.query_url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)
+        """Run a query; returns body, content type, query form (kg's tokenizer decides it) and headers."""
         form = operation_form(query)
         if form == "UPDATE":
             raise QuerySyntaxError("this is a SPARQL Update; send it as an update, not a query")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an unrecognised form is the server's to reject
-            wrapper.setQuery(query)
-        # SPARQLWrapper guesses the form with a regular expression that words in comments fool ("# pages
-        # add ..." made a SELECT an ADD update, sent as update=); kg's tokenizer knows, so it decides.
-        wrapper.queryType = form or "SELECT"
-        for name, value in params or []:
-            wrapper.addParameter(name, value)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        wrapper.setTimeout(max(1, round(timeout or self.timeout)))
-        # Digest logins on reads only where the query endpoint asks for one: SPARQLWrapper does digest by
-        # installing a process-wide urllib opener, which then answers every other urllib user's 401s
-        # (a Bearer challenge made it raise ValueError in a kg server's own clients).
-        if self._credentials and server.auth_scheme and (server.auth_scheme == "basic" or server.query_login):
-            if server.auth_scheme == "digest":
-                wrapper.setHTTPAuth(DIGEST)
-            wrapper.setCredentials(*self._credentials, realm=server.realm)
-        try:
-            result = wrapper.query()
-            headers = {k.lower(): v for k, v in result.info().items()}
-            return result.response.read(), headers.get("content-type", ""), wrapper.queryType, headers
-        except QueryBadFormed as exc:
-            raise _bad_request(_server_message(_wrapper_body(exc)), query, update=False) from None
-        except Unauthorized as exc:
-            raise StoreError(f"the remote store at {self.query_url} refused kg (HTTP 401): "
-                             f"{_server_message(_wrapper_body(exc))}; check remote_auth") from None
-        except EndPointNotFound:
-            raise StoreError(f"no SPARQL service at {self.query_url} (HTTP 404); "
-                             "check the remote store URLs") from None
-        except EndPointInternalError as exc:
-            message = _server_message(_wrapper_body(exc))
-            raise _over_time_limit(message) or StoreError(f"the remote store failed: {message}") from None
-        except SPARQLWrapperException as exc:
-            raise StoreError(f"the remote store refused the query: {_server_message(_wrapper_body(exc))}") \
-                from None
-        except urllib.error.HTTPError as exc:
-            message = _server_message(exc.read())
-            if exc.code in (502, 503, 504):
-                raise StoreUnavailable(f"the remote store at {self.query_url} is unavailable "
-                                       f"(HTTP {exc.code}): {message}") from None
-            raise StoreError(f"the remote store at {self.query_url} answered HTTP {exc.code}: {message}") \
-                from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(f"the remote store did not answer within {timeout or self.timeout:g} s") \
-                    from None
-            raise StoreUnavailable(f"the remote store at {self.query_url} cannot be reached "
-                                   f"({exc.reason}); is the server running?") from None
-        except TimeoutError:
-            raise QueryTimeout(f"the remote store did not answer within {timeout or self.timeout:g} s") \
-                from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise StoreUnavailable(f"the remote store at {self.query_url} cannot be reached ({exc})") \
-                from None
+        answer = self._http.query(query, form or "SELECT", accept, params, timeout)
+        return answer.body, answer.content_type, form or "SELECT", answer.headers
 
     # -- kg's own questions (explicit GRAPH patterns, so no dataset is needed) -------
     def _internal_rows(self, query: str) -> list[ox.QuerySolution]:
-        body, ctype, _, _ = self._sparql(query, _RESULTS_XML)
-        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
+        body, ctype, _, _ = self._sparql(query, RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or RESULTS_XML)
         return [] if isinstance(parsed, ox.QueryBoolean) else list(parsed)
 
     def _internal_ask(self, query: str) -> bool:
-        body, ctype, _, _ = self._sparql(query, _RESULTS_XML)
-        return bool(_parse_results(body, media_of(ctype) or _RESULTS_XML))
+        body, ctype, _, _ = self._sparql(query, RESULTS_XML)
+        return bool(_parse_results(body, media_of(ctype) or RESULTS_XML))
 
     def _hidden(self) -> set[str]:
         rows = self._internal_rows(render("store/hidden-graphs", meta=iri(self.meta)))
@@ -429,7 +207,7 @@ class RemoteStore(Store):
 
     def _server_graphs(self) -> dict[str, int | None]:
         """Every named graph on the server, with its size when the server gives it for free."""
-        if self._server().flavour == "virtuoso":
+        if self._http.server().flavour == "virtuoso":
             rows = self._internal_rows(render("store/remote-graph-counts"))
             return {row["g"].value: int(row["n"].value) for row in rows if isinstance(row["g"], ox.NamedNode)}
         rows = self._internal_rows(render("store/remote-list-graphs"))
@@ -445,7 +223,7 @@ class RemoteStore(Store):
         if default_graphs is None and named_graphs is None and has_dataset_clause(query):
             return []  # the query chose its own graphs; protocol parameters would override them
         hidden = self._hidden()
-        flavour = self._server().flavour
+        flavour = self._http.server().flavour
         if default_graphs is None and named_graphs is None and not hidden:
             if flavour == "oxigraph":
                 return [("union-default-graph", "true")]
@@ -468,21 +246,21 @@ class RemoteStore(Store):
         return body, ctype, form, headers, params
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        body, ctype, form, headers, _ = self._query(query, _RESULTS_XML)
+        body, ctype, form, headers, _ = self._query(query, RESULTS_XML)
         if form not in ("SELECT", None):
             raise StoreError("select() needs a SELECT query")
         if "x-sparql-maxrows" in headers:
             raise StoreError(f"the remote store cut the answer at {headers['x-sparql-maxrows']} rows "
                              "(Virtuoso's ResultSetMaxRows); raise that limit in its virtuoso.ini")
-        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or RESULTS_XML)
         if isinstance(parsed, ox.QueryBoolean):
             raise StoreError("select() needs a SELECT query")
         names = [v.value for v in parsed.variables]
         return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in parsed]
 
     def ask(self, query: str) -> bool:
-        body, ctype, form, _, _ = self._query(query, _RESULTS_XML)
-        parsed = _parse_results(body, media_of(ctype) or _RESULTS_XML)
+        body, ctype, form, _, _ = self._query(query, RESULTS_XML)
+        parsed = _parse_results(body, media_of(ctype) or RESULTS_XML)
         if form != "ASK" or not isinstance(parsed, ox.QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(parsed)
@@ -503,7 +281,7 @@ class RemoteStore(Store):
     def execute(self, query: str, default_graphs: list[str] | None = None,
                 named_graphs: list[str] | None = None, max_rows: int | None = None,
                 timeout: float | None = None) -> RemoteResult:
-        accept = _NTRIPLES if operation_form(query) in ("CONSTRUCT", "DESCRIBE") else _RESULTS_XML
+        accept = _NTRIPLES if operation_form(query) in ("CONSTRUCT", "DESCRIBE") else RESULTS_XML
         body, ctype, form, headers, _ = self._query(query, accept, default_graphs, named_graphs, timeout)
         result = RemoteResult(form, body, ctype or accept, max_rows)
         if "x-sparql-maxrows" in headers:
@@ -523,7 +301,7 @@ class RemoteStore(Store):
         if form is None and keywords(update) - {"BASE", "PREFIX"}:
             raise QuerySyntaxError("this is not a SPARQL Update: an update starts (after BASE and PREFIX) "
                                    "with INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY or WITH")
-        self._post_update(update, syntax=True)
+        self._http.update(update, syntax=True)
 
     @contextlib.contextmanager
     def _ntriples(self, source: str, syntax: RdfSyntax, base_iri: str, path: Path | None,
@@ -542,7 +320,7 @@ class RemoteStore(Store):
     def _upload(self, graph: str, ntriples: Path) -> None:
         """Fill an empty hidden graph: one Graph Store PUT, or chunked SPARQL Updates."""
         if self.gsp_url:
-            self._server()
+            self._http.server()
             if ntriples.stat().st_size <= _GSP_ONE_REQUEST_BYTES:
                 with ntriples.open("rb") as body:
                     self._gsp_send("PUT", graph, body)
@@ -553,10 +331,10 @@ class RemoteStore(Store):
             for _, lines in _chunks(ntriples, _GSP_CHUNK_TRIPLES):
                 self._gsp_send("POST", graph, ("\n".join(lines) + "\n").encode("utf-8"))
             return
-        size = _CHUNK_TRIPLES.get(self._server().flavour, _DEFAULT_CHUNK_TRIPLES)
+        size = _CHUNK_TRIPLES.get(self._http.server().flavour, _DEFAULT_CHUNK_TRIPLES)
         for template, lines in _chunks(ntriples, size):
             try:
-                self._post_update(render(template, graph=iri(graph), triples="\n".join(lines)),
+                self._http.update(render(template, graph=iri(graph), triples="\n".join(lines)),
                                   timeout=(self.timeout, None))
             except StoreUnavailable:
                 raise
@@ -564,11 +342,11 @@ class RemoteStore(Store):
                 raise StoreError(f"graph {graph}: the remote store refused the data: {exc}") from None
 
     def _gsp_send(self, method: str, graph: str, body: bytes | IO[bytes]) -> None:
-        response = self._raw(method, self.gsp_url, params={"graph": graph}, data=body,
+        response = self._http.send(method, self.gsp_url, params={"graph": graph}, data=body,
                              headers={"Content-Type": _NTRIPLES}, timeout=(self.timeout, None))
         if response.status_code >= 300:
             raise StoreError(f"graph {graph}: the remote store refused the data: "
-                             f"{self._http_error(response, self.gsp_url)}")
+                             f"{http_error(response.status_code, response.content, self.gsp_url)}")
 
     def _replace(self, graph: str, syntax: RdfSyntax, base_iri: str, provenance: Provenance,
                  path: Path | None = None, data: bytes | IO[bytes] | None = None,
@@ -579,10 +357,10 @@ class RemoteStore(Store):
             target = graph
             if exists:
                 target = self.minter.staging_graph(graph, secrets.token_hex(8))
-                self._post_update(render("store/mark-staging", meta=iri(self.meta), staging=iri(target),
+                self._http.update(render("store/mark-staging", meta=iri(self.meta), staging=iri(target),
                                          graph=iri(graph)))
             else:
-                self._post_update(render("store/mark-loading", meta=iri(self.meta), graph=iri(graph)))
+                self._http.update(render("store/mark-loading", meta=iri(self.meta), graph=iri(graph)))
             try:
                 self._upload(target, ntriples)
                 triples = self._count(target)
@@ -598,20 +376,20 @@ class RemoteStore(Store):
                 if row["r"] is not None}
         values = prov_record_values(self.meta, graph, provenance, triples)
         if exists:
-            self._post_update(render("store/switch-graph", staging=iri(target), **values))
+            self._http.update(render("store/switch-graph", staging=iri(target), **values))
             self._discard(target)
         else:
-            self._post_update(render("store/commit-new-graph", **values))
+            self._http.update(render("store/commit-new-graph", **values))
         return triples
 
     def _discard(self, hidden_graph: str) -> None:
         """Forget a hidden graph a failed load was filling."""
-        self._post_update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
+        self._http.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(hidden_graph)))
 
     def drop_graph(self, graph: str) -> bool:
         existed = self._exists(graph)
         if existed:
-            self._post_update(render("store/forget-graph", meta=iri(self.meta), graph=iri(graph)))
+            self._http.update(render("store/forget-graph", meta=iri(self.meta), graph=iri(graph)))
         return existed
 
     # -- administration --------------------------------------------------------------
@@ -681,7 +459,7 @@ class RemoteStore(Store):
             try:
                 for name, path in files.items():
                     staging = self.minter.staging_graph(name, secrets.token_hex(8))
-                    self._post_update(render("store/mark-staging", meta=iri(self.meta), staging=iri(staging),
+                    self._http.update(render("store/mark-staging", meta=iri(self.meta), staging=iri(staging),
                                              graph=iri(name)))
                     staged[name] = staging
                     self._upload(staging, path)
@@ -694,7 +472,7 @@ class RemoteStore(Store):
         drops = " ;\n".join(_fragment("store/remote-drop-graph", graph=iri(g)) for g in sorted(current))
         moves = " ;\n".join(_fragment("store/remote-move-graph", graph=iri(g), staging=iri(s))
                             for g, s in sorted(staged.items()))
-        self._post_update(render("store/remote-restore-switch", drops=drops,
+        self._http.update(render("store/remote-restore-switch", drops=drops,
                                  moves=(" ;\n" + moves) if moves else ""))
         return count
 
@@ -703,7 +481,7 @@ class RemoteStore(Store):
             yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)
 
     def close(self) -> None:
-        self._session.close()
+        self._http.close()
 
 
 def _split_dump(source: Path, syntax: DumpFormat, folder: Path) -> tuple[dict[str, Path], int]:
