@@ -116,10 +116,28 @@ def _utf8(body: bytes, charset: str | None, what: str) -> str:
         raise ProtocolError(400, f"{what} is not valid UTF-8 (byte {exc.start})") from None
 
 
+def _posted(name: str, direct: str, content_type: str | None, args: Params, form: Params, body: bytes) -> str:
+    """The operation a POST carries, by the Protocol's two ways: the form parameter ``name``, or the
+    whole body as the ``direct`` media type; in one place only, never in the URL as well."""
+    kind, charset = media_type(content_type)
+    if kind not in (FORM, direct):
+        article = "an" if name[0] in "aeiou" else "a"
+        raise ProtocolError(415, f"POST {article} {name} as {FORM} or {direct}, "
+                            f"not {kind or 'a body without Content-Type'}")
+    if name in args:
+        raise ProtocolError(400, f"send the {name} in the body or the URL, not both")
+    if kind == direct:
+        return _utf8(body, charset, f"the {name}")
+    text = _one(name, form)
+    if text is None:
+        raise ProtocolError(400, f"the form has no '{name}' parameter")
+    return text
+
+
 def parse_query(method: str, content_type: str | None, args: Params, form: Params,
                 body: bytes) -> QueryRequest | None:
     """The query a request carries, or None when it carries none (then serve the description or page)."""
-    kind, charset = media_type(content_type)
+    kind = media_type(content_type)[0]
     if "update" in args or "update" in form:
         raise ProtocolError(400, "this is the query endpoint; send updates by POST to /sparql/update")
     if method in ("GET", "HEAD"):
@@ -128,21 +146,9 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         if query is None:
             return None
     elif method == "POST":
-        if kind == FORM:
-            if "query" in args:
-                raise ProtocolError(400, "send the query in the form body or the URL, not both")
-            query = _one("query", form)
-            if query is None:
-                raise ProtocolError(400, "the form has no 'query' parameter")
-        elif kind == SPARQL_QUERY:
-            if "query" in args:
-                raise ProtocolError(400, "send the query in the body or the URL, not both")
-            query = _utf8(body, charset, "the query")
-        elif kind == SPARQL_UPDATE:
+        if kind == SPARQL_UPDATE:
             raise ProtocolError(415, "this is the query endpoint; send updates to /sparql/update")
-        else:
-            raise ProtocolError(415, f"POST a query as {FORM} or {SPARQL_QUERY}, "
-                                f"not {kind or 'a body without Content-Type'}")
+        query = _posted("query", SPARQL_QUERY, content_type, args, form, body)
         fmt = [*args.get("format", []), *form.get("format", [])]
     else:
         raise ProtocolError(405, f"the query endpoint answers GET and POST, not {method}")
@@ -170,20 +176,7 @@ def parse_update(method: str, content_type: str | None, args: Params, form: Para
     """The update a request carries; only POST, as a form or ``application/sparql-update``."""
     if method != "POST":
         raise ProtocolError(405, "updates are sent by POST")
-    kind, charset = media_type(content_type)
-    if kind == FORM:
-        if "update" in args:
-            raise ProtocolError(400, "send the update in the form body, not the URL")
-        update = _one("update", form)
-        if update is None:
-            raise ProtocolError(400, "the form has no 'update' parameter")
-    elif kind == SPARQL_UPDATE:
-        if "update" in args:
-            raise ProtocolError(400, "send the update in the body or the URL, not both")
-        update = _utf8(body, charset, "the update")
-    else:
-        raise ProtocolError(415, f"POST an update as {FORM} or {SPARQL_UPDATE}, "
-                            f"not {kind or 'a body without Content-Type'}")
+    update = _posted("update", SPARQL_UPDATE, content_type, args, form, body)
     if not update.strip():
         raise ProtocolError(400, "the update is empty")
     using = _graphs("using-graph-uri", args, form) or []
