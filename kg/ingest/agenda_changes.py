@@ -5,7 +5,8 @@ graph's PROV, one line per difference a reviewer cares about: "item 2.5 withdraw
 added", "location changed: 'KL' -> 'KOMBIT'", "item 2.2 officers changed: 'Anna Berg' -> 'Jens
 Holm'", "item 2.3 sagsfremstilling changed", "decision on item 3.1 outcome changed: 'udsat' ->
 'godkendt'".  Both graphs are flattened into named facts and compared; long texts are reported as
-changed without quoting them.
+changed without quoting them.  :func:`stored_graph` reads what the store holds: the document's own
+stored version, or the meeting's other document (its agenda, its minutes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
+from kg.config import Settings
+from kg.iris import Minter
 from kg.namespaces import BESLUIT, KG, SCHEMA
+from kg.queries import iri, render
 
 PARTS = (("background", KG.background), ("recommendation text", KG.recommendationText),
          ("sagsfremstilling", KG.caseDescription), ("text", DCTERMS.description))
@@ -76,6 +80,12 @@ def facts(graph: Graph, meeting: URIRef) -> dict[str, str]:
 
 def _quote(value: str) -> str:
     return f"'{value}'" if len(value) <= QUOTED_LENGTH else f"'{value[:QUOTED_LENGTH - 1]}…'"
+
+
+def stored_graph(store: object, settings: Settings, graph_path: str) -> Graph:
+    """What the store holds in the graph named ``graph_path`` (empty when nothing is stored)."""
+    graph = Minter(settings.base_iri).graph(graph_path)
+    return store.construct(render("agenda/graph-content", graph=iri(graph)))  # type: ignore[attr-defined, no-any-return]
 
 
 def describe_changes(old: Graph, new: Graph, meeting: str) -> list[str]:

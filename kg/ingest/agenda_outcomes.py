@@ -24,27 +24,38 @@ OTHER = "andet"
 DECISIVE = ("afvist", "trukket-tilbage", "udsat", "godkendt-med-bemaerkninger", "godkendt")
 
 _MODAL = r"(?<!skal )(?<!kan )(?<!vil )(?<!bør )(?<!må )(?<!skal ikke )"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("afvist", re.compile(r"\bikke\s+(?:at\s+)?(?:kunne\s+)?godkend\w*|\bgodkend\w*\s+ikke\b|\bafvist\b|"
-                          r"\b\w+(?:et|en)\s+(?:afviste|forkastede)\b|\bforkastet\b|"
-                          r"\bikke\s+(?:blev\s+)?tiltrådt\b")),
-    ("trukket-tilbage", re.compile(r"\btrukket\s+(?:fra|af|tilbage)\b|\btrak\b(?:\s+\S+){0,5}?\s+tilbage\b|"
-                                   r"\btaget\s+af\s+dagsordenen\b|\bblev\s+trukket\b")),
-    ("udsat", re.compile(r"\budsat\b|\budsatte\b|\budsætte\w*|\budskudt\b|\budskød\b|\budskyde\w*|"
-                         r"\bovergår\s+til\s+(?:det\s+)?(?:næste|senere|kommende)\s+møde\b|"
-                         r"\bikke\s+(?:blev\s+)?behandlet\b|\bgenoptages\b|"
-                         r"\btages\s+op\s+(?:igen\s+)?på\s+(?:et\s+)?(?:næste|senere|kommende)\s+møde\b")),
-    ("afvist", re.compile(r"\bsendt\w*(?:\s+\S+){0,5}?\s+tilbage\b|\bsendte(?:\s+\S+){0,5}?\s+tilbage\b|"
-                          r"\btilbagesendt\b|\breturneret\b")),
-    ("godkendt", re.compile(rf"\bgodkendt\b|\bgodkendte\b|{_MODAL}\bgodkendes\b|\btiltrådte\b|\btiltrådt\b|"
-                            r"\btiltræder\b|\bvedtog\b|\bvedtaget\b|^godkend\w*\.?$|"
-                            r"\bindstillingen\s+(?:blev\s+)?fulgt\b|\bfulgte\s+indstillingen\b|"
-                            r"\bindstillingen\s+følges\b")),
-    ("taget-til-efterretning", re.compile(r"\b(?:tog|taget|tager|tages)\b(?:\s+\S+){0,6}?\s+til\s+"
-                                          r"(?:efterretning|orientering)\b|\bnoterede\s+sig\b|"
-                                          r"^til\s+efterretning\b")),
-    ("droeftet", re.compile(rf"\bdrøftede\b|\bdrøftet\b|{_MODAL}\bdrøftes\b")),
+#: Each outcome and the phrasings that state it (patterns over the casefolded sentence), in the order
+#: they are tried (see module doc); "afvist" stands twice: approval negated, and sent back.
+_PHRASINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("afvist", (r"\bikke\s+(?:at\s+)?(?:kunne\s+)?godkend\w*", r"\bgodkend\w*\s+ikke\b", r"\bafvist\b",
+                r"\b\w+(?:et|en)\s+(?:afviste|forkastede)\b", r"\bforkastet\b",
+                r"\bikke\s+(?:blev\s+)?tiltrådt\b")),
+    ("trukket-tilbage", (r"\btrukket\s+(?:fra|af|tilbage)\b", r"\btrak\b(?:\s+\S+){0,5}?\s+tilbage\b",
+                         r"\btaget\s+af\s+dagsordenen\b", r"\bblev\s+trukket\b")),
+    ("udsat", (r"\budsat\b", r"\budsatte\b", r"\budsætte\w*", r"\budskudt\b", r"\budskød\b", r"\budskyde\w*",
+               r"\bovergår\s+til\s+(?:det\s+)?(?:næste|senere|kommende)\s+møde\b",
+               r"\bikke\s+(?:blev\s+)?behandlet\b", r"\bgenoptages\b",
+               r"\btages\s+op\s+(?:igen\s+)?på\s+(?:et\s+)?(?:næste|senere|kommende)\s+møde\b")),
+    ("afvist", (r"\bsendt\w*(?:\s+\S+){0,5}?\s+tilbage\b", r"\bsendte(?:\s+\S+){0,5}?\s+tilbage\b",
+                r"\btilbagesendt\b", r"\breturneret\b")),
+    ("godkendt", (r"\bgodkendt\b", r"\bgodkendte\b", rf"{_MODAL}\bgodkendes\b", r"\btiltrådte\b",
+                  r"\btiltrådt\b", r"\btiltræder\b", r"\bvedtog\b", r"\bvedtaget\b", r"^godkend\w*\.?$",
+                  r"\bindstillingen\s+(?:blev\s+)?fulgt\b", r"\bfulgte\s+indstillingen\b",
+                  r"\bindstillingen\s+følges\b")),
+    ("taget-til-efterretning", (r"\b(?:tog|taget|tager|tages)\b(?:\s+\S+){0,6}?\s+til\s+"
+                                r"(?:efterretning|orientering)\b",
+                                r"\bnoterede\s+sig\b", r"^til\s+efterretning\b")),
+    ("droeftet", (r"\bdrøftede\b", r"\bdrøftet\b", rf"{_MODAL}\bdrøftes\b")),
 )
+
+
+def _any_of(phrasings: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all of an outcome's phrasings, so a sentence is searched once per outcome."""
+    return re.compile("|".join(phrasings))
+
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((slug, _any_of(phrasings))
+                                                            for slug, phrasings in _PHRASINGS)
 _REMARKS = re.compile(r"\bmed\s+(?:[\wæøå-]+\s+){0,2}?(?:bemærkning|kommentar|forbehold|justering|"
                       r"præcisering|tilføjelse|ændring|rettelse)\w*")
 _DECIDED = re.compile(r"\bbesluttede\b|\bbesluttet\b|\bkonkluderede\b|\bblev\s+enige\b|\benedes\b|"

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
-from kg.ingest.conceptlist import BY_KEY, COLUMNS
+from kg.ingest.conceptlist_read import BY_KEY, COLUMNS
 from kg.namespaces import KG, MDL
 
 #: Properties that the comparison treats on their own (terms, definitions, hierarchy) or not at all.

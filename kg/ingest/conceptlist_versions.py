@@ -33,7 +33,6 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg import graphs
 from kg.config import Settings
 from kg.ingest import Prepared
-from kg.ingest.conceptlist import ConceptListResult, load_errors, read_conceptlist, scheme_slug
 from kg.ingest.conceptlist_changes import (
     CHANGE_PROPERTIES,
     Change,
@@ -48,6 +47,7 @@ from kg.ingest.conceptlist_changes import (
     scheme_changes,
     summary,
 )
+from kg.ingest.conceptlist_read import ConceptListResult, load_errors, read_conceptlist, scheme_slug
 from kg.ingest.conceptlist_sidecar import is_iri
 from kg.iris import Minter
 from kg.namespaces import ADMS, ADMS_STATUS, KG, bind_all

@@ -1,7 +1,7 @@
 """Minutes (referater): the council's own decisions, one per item, beside the agenda they follow.
 
 Minutes are written in the agenda's house style with a "Beslutning" part under each item, so they
-are read by the same reader (:mod:`kg.ingest.agenda`); what they add is a decision per item
+are read by the same reader (:mod:`kg.ingest.agenda_read`); what they add is a decision per item
 (:mod:`agenda_decisions`), linked to the item, its recommendations, the meeting and the case.
 
 Their graph is named by the meeting, ``minutes/{body}/{date}``, and holds what the minutes say
@@ -21,8 +21,8 @@ from rdflib.namespace import DCTERMS
 
 from kg.config import Settings
 from kg.ingest import Prepared
-from kg.ingest.agenda import AgendaResult, read_agenda, stored_graph
-from kg.ingest.agenda_changes import describe_changes, facts
+from kg.ingest.agenda_changes import describe_changes, facts, stored_graph
+from kg.ingest.agenda_read import AgendaResult, read_agenda
 from kg.namespaces import BESLUIT
 
 __all__ = ["prepare", "prepare_read", "without_agenda"]
@@ -52,7 +52,7 @@ def differences(agenda: Graph, minutes: Graph, meeting: str) -> list[str]:
 
 
 def prepare_read(path: Path, result: AgendaResult, settings: Settings, store: object) -> Prepared:
-    """Minutes already read (:func:`kg.ingest.agenda.read_agenda`) made ready for the write path."""
+    """Minutes already read (:func:`kg.ingest.agenda_read.read_agenda`) made ready for the write path."""
     from rdflib import URIRef
 
     key = result.meeting_key
