@@ -365,14 +365,22 @@ def conceptlist_csv(path: Path, concepts: int, version: int) -> Path:
     return path
 
 
-def build_scenarios(work: Path, datasets: int = 1000, concepts: int = 3000) -> list[Scenario]:
-    """The four commands of issue 9: load (new graph), load (replace), ingest conceptlist, ingest agenda."""
+def _sources(work: Path, datasets: int) -> tuple[Path, Path]:
+    """What every scenario starts from, written into ``work``: two versions of the bench graph's
+    catalogue (the second a quarter the size, so a replace both adds and removes) and ``keep.ttl``,
+    a graph no command touches, so a kill that harms a bystander graph is seen."""
     work.mkdir(parents=True, exist_ok=True)
-    graph = f"{BASE}/graph/bench"
     one = generate(work, datasets, 1, "catalog-1.nt")
     two = generate(work, max(datasets // 4, 1), 2, "catalog-2.nt")
-    keep = work / "keep.ttl"
-    keep.write_text("<http://example.org/kept> <http://example.org/p> \"untouched\" .\n", encoding="utf-8")
+    (work / "keep.ttl").write_text("<http://example.org/kept> <http://example.org/p> \"untouched\" .\n",
+                                   encoding="utf-8")
+    return one, two
+
+
+def build_scenarios(work: Path, datasets: int = 1000, concepts: int = 3000) -> list[Scenario]:
+    """The four commands of issue 9: load (new graph), load (replace), ingest conceptlist, ingest agenda."""
+    graph = f"{BASE}/graph/bench"
+    one, two = _sources(work, datasets)
     scenarios = []
 
     empty = work / "start-new"
@@ -416,12 +424,8 @@ def build_restore_scenarios(work: Path, datasets: int = 1000) -> list[Scenario]:
     The dump holds a kept graph, the bench graph and a graph the old store lacks; the old store
     of the second scenario holds another version of the bench graph and a graph the dump lacks.
     """
-    work.mkdir(parents=True, exist_ok=True)
     graph = f"{BASE}/graph/bench"
-    one = generate(work, datasets, 1, "catalog-1.nt")
-    two = generate(work, max(datasets // 4, 1), 2, "catalog-2.nt")
-    keep = work / "keep.ttl"
-    keep.write_text("<http://example.org/kept> <http://example.org/p> \"untouched\" .\n", encoding="utf-8")
+    one, two = _sources(work, datasets)
     (work / "only-in-dump.ttl").write_text("<http://example.org/new> <http://example.org/p> _:b .\n"
                                            "_:b <http://example.org/q> \"in the dump\" .\n", encoding="utf-8")
     (work / "only-in-store.ttl").write_text(

@@ -48,64 +48,68 @@ def _date(day: date) -> str:
     return f'"{day.isoformat()}"^^<{XSD_DATE}>'
 
 
+def _node(subject: str, kind: str, *properties: tuple[str, str]) -> Iterator[str]:
+    """A node's N-Triples lines: its type, then each (predicate IRI, object term) in the order given."""
+    yield f"{subject} {RDF_TYPE} <{kind}> .\n"
+    for predicate, term in properties:
+        yield f"{subject} <{predicate}> {term} .\n"
+
+
 def triples(n: int, base: str = "https://kg.rammearkitektur.dk", seed: int = 1) -> Iterator[str]:
     """The catalogue's triples as N-Triples lines."""
     rng = random.Random(seed)
     catalog = f"<{base}/id/catalog/bench>"
-    yield f"{catalog} {RDF_TYPE} <{DCAT}Catalog> .\n"
-    yield f"{catalog} <{DCT}title> {_lit('Syntetisk katalog', 'da')} .\n"
-    yield f"{catalog} <{DCT}description> {_lit('Genereret til benchmarks.', 'da')} .\n"
-    yield f"{catalog} <{DCT}publisher> <{base}/id/org/bench-0> .\n"
+    yield from _node(catalog, f"{DCAT}Catalog",
+                     (f"{DCT}title", _lit("Syntetisk katalog", "da")),
+                     (f"{DCT}description", _lit("Genereret til benchmarks.", "da")),
+                     (f"{DCT}publisher", f"<{base}/id/org/bench-0>"))
     for k in range(50):
-        org = f"<{base}/id/org/bench-{k}>"
-        yield f"{org} {RDF_TYPE} <{FOAF}Agent> .\n"
-        yield f"{org} <{FOAF}name> {_lit(f'{TOWNS[k % len(TOWNS)]} Kommune {k}', 'da')} .\n"
+        yield from _node(f"<{base}/id/org/bench-{k}>", f"{FOAF}Agent",
+                         (f"{FOAF}name", _lit(f"{TOWNS[k % len(TOWNS)]} Kommune {k}", "da")))
     start = date(2015, 1, 1)
     for i in range(n):
         subject = rng.randrange(len(SUBJECTS_DA))
         town = TOWNS[rng.randrange(len(TOWNS))]
         ds = f"<{base}/id/dataset/bench-{i}>"
         record = f"<{base}/id/record/bench-{i}>"
+        contact = f"<{base}/id/dataset/bench-{i}/contact>"
         issued = start + timedelta(days=rng.randrange(3000))
         modified = issued + timedelta(days=rng.randrange(600))
         yield f"{catalog} <{DCAT}dataset> {ds} .\n"
         yield f"{catalog} <{DCAT}record> {record} .\n"
-        yield f"{record} {RDF_TYPE} <{DCAT}CatalogRecord> .\n"
-        yield f"{record} <{FOAF}primaryTopic> {ds} .\n"
-        yield f"{record} <{DCT}modified> {_date(modified)} .\n"
-        yield f"{ds} {RDF_TYPE} <{DCAT}Dataset> .\n"
-        yield f"{ds} <{DCT}identifier> {_lit(f'bench-{i}')} .\n"
-        yield f"{ds} <{DCT}title> {_lit(f'{SUBJECTS_DA[subject].capitalize()} i {town} ({i})', 'da')} .\n"
-        yield f"{ds} <{DCT}title> {_lit(f'{SUBJECTS_EN[subject].capitalize()} in {town} ({i})', 'en')} .\n"
+        yield from _node(record, f"{DCAT}CatalogRecord",
+                         (f"{FOAF}primaryTopic", ds), (f"{DCT}modified", _date(modified)))
         desc_da = f"Oversigt over {SUBJECTS_DA[subject]} i {town} Kommune, opdateret løbende. Nummer {i}."
         desc_en = f"Overview of {SUBJECTS_EN[subject]} in {town} municipality. Dataset number {i}."
-        yield f"{ds} <{DCT}description> {_lit(desc_da, 'da')} .\n"
-        yield f"{ds} <{DCT}description> {_lit(desc_en, 'en')} .\n"
-        yield f"{ds} <{DCT}publisher> <{base}/id/org/bench-{rng.randrange(50)}> .\n"
-        for word in rng.sample(SUBJECTS_DA, 3):
-            yield f"{ds} <{DCAT}keyword> {_lit(word, 'da')} .\n"
-        for theme in rng.sample(THEMES, 2):
-            yield f"{ds} <{DCAT}theme> <{EU}data-theme/{theme}> .\n"
-        yield f"{ds} <{DCT}issued> {_date(issued)} .\n"
-        yield f"{ds} <{DCT}modified> {_date(modified)} .\n"
-        yield f"{ds} <{DCT}language> <{EU}language/DAN> .\n"
-        yield f"{ds} <{DCT}accessRights> <{EU}access-right/PUBLIC> .\n"
-        yield f"{ds} <{DCAT}landingPage> <https://data.kommune.example/datasets/{i}> .\n"
-        yield f"{ds} <{DCT}accrualPeriodicity> <{EU}frequency/{rng.choice(FREQUENCIES)}> .\n"
-        contact = f"<{base}/id/dataset/bench-{i}/contact>"
-        yield f"{ds} <{DCAT}contactPoint> {contact} .\n"
-        yield f"{contact} {RDF_TYPE} <{VCARD}Organization> .\n"
-        yield f"{contact} <{VCARD}fn> {_lit(f'{town} Kommune, data')} .\n"
-        yield f"{contact} <{VCARD}hasEmail> <mailto:data{i % 50}@kommune.example> .\n"
+        yield from _node(
+            ds, f"{DCAT}Dataset",
+            (f"{DCT}identifier", _lit(f"bench-{i}")),
+            (f"{DCT}title", _lit(f"{SUBJECTS_DA[subject].capitalize()} i {town} ({i})", "da")),
+            (f"{DCT}title", _lit(f"{SUBJECTS_EN[subject].capitalize()} in {town} ({i})", "en")),
+            (f"{DCT}description", _lit(desc_da, "da")),
+            (f"{DCT}description", _lit(desc_en, "en")),
+            (f"{DCT}publisher", f"<{base}/id/org/bench-{rng.randrange(50)}>"),
+            *((f"{DCAT}keyword", _lit(word, "da")) for word in rng.sample(SUBJECTS_DA, 3)),
+            *((f"{DCAT}theme", f"<{EU}data-theme/{theme}>") for theme in rng.sample(THEMES, 2)),
+            (f"{DCT}issued", _date(issued)),
+            (f"{DCT}modified", _date(modified)),
+            (f"{DCT}language", f"<{EU}language/DAN>"),
+            (f"{DCT}accessRights", f"<{EU}access-right/PUBLIC>"),
+            (f"{DCAT}landingPage", f"<https://data.kommune.example/datasets/{i}>"),
+            (f"{DCT}accrualPeriodicity", f"<{EU}frequency/{rng.choice(FREQUENCIES)}>"),
+            (f"{DCAT}contactPoint", contact))
+        yield from _node(contact, f"{VCARD}Organization",
+                         (f"{VCARD}fn", _lit(f"{town} Kommune, data")),
+                         (f"{VCARD}hasEmail", f"<mailto:data{i % 50}@kommune.example>"))
         for d in range(2):
             dist = f"<{base}/id/distribution/bench-{i}/{d}>"
             fmt = rng.choice(FORMATS)
             yield f"{ds} <{DCAT}distribution> {dist} .\n"
-            yield f"{dist} {RDF_TYPE} <{DCAT}Distribution> .\n"
-            yield f"{dist} <{DCT}title> {_lit(f'{SUBJECTS_DA[subject].capitalize()} ({fmt})', 'da')} .\n"
-            yield f"{dist} <{DCAT}accessURL> <https://data.kommune.example/{i}/{d}> .\n"
-            yield f"{dist} <{DCT}format> <{EU}file-type/{fmt}> .\n"
-            yield f"{dist} <{DCT}license> <{EU}licence/{rng.choice(LICENCES)}> .\n"
+            yield from _node(dist, f"{DCAT}Distribution",
+                             (f"{DCT}title", _lit(f"{SUBJECTS_DA[subject].capitalize()} ({fmt})", "da")),
+                             (f"{DCAT}accessURL", f"<https://data.kommune.example/{i}/{d}>"),
+                             (f"{DCT}format", f"<{EU}file-type/{fmt}>"),
+                             (f"{DCT}license", f"<{EU}licence/{rng.choice(LICENCES)}>"))
 
 
 def write(n: int, out: TextIO, base: str = "https://kg.rammearkitektur.dk", seed: int = 1) -> int:

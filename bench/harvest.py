@@ -44,6 +44,7 @@ from pathlib import Path
 import brotli
 import pyoxigraph as ox
 
+from bench.processes import memory_mib
 from kg.catalog import STORED_ENCODINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,29 +219,6 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _tree(pid: int) -> list[int]:
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return out
-    for child in children:
-        out.extend(_tree(int(child)))
-    return out
-
-
-def _peak_mib(pid: int) -> float:
-    total = 0
-    for p in _tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
 def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -> None:
     parts = urllib.parse.urlsplit(url)
     deadline = time.monotonic() + seconds
@@ -340,8 +318,8 @@ def report(workdir: Path, samples: int = 100) -> None:
         raw_rps = _wrk(f"{raw_url}/query?{encoded}")
         print(f"one-dataset CONSTRUCT, 8 connections: kg {kg_rps:,.0f}/s, raw {raw_rps:,.0f}/s, "
               f"ratio {kg_rps / raw_rps:.2f}x", flush=True)
-        print(f"peak memory: kg serve (every process) {_peak_mib(kg_server.pid):,.0f} MiB, "
-              f"oxigraph serve {_peak_mib(raw_server.pid):,.0f} MiB", flush=True)
+        print(f"peak memory: kg serve (every process) {memory_mib(kg_server.pid, 'VmHWM'):,.0f} MiB, "
+              f"oxigraph serve {memory_mib(raw_server.pid, 'VmHWM'):,.0f} MiB", flush=True)
     finally:
         kg_server.terminate()
         raw_server.terminate()

@@ -44,7 +44,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from bench import generate
-from bench.harvest import _free_port, _tree
+from bench.harvest import free_port
+from bench.processes import memory_mib, tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -242,15 +243,7 @@ def run_mix(url: str, datasets: int, clients: int, seconds: float, max_requests:
 
 def rss_mib(pid: int) -> float:
     """Resident memory of a process tree, MiB."""
-    total = 0
-    for p in _tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+    return memory_mib(pid, "VmRSS")
 
 
 class MemorySampler:
@@ -317,7 +310,7 @@ def start_server(env: dict[str, str], threads: int, log: Path,
                  wait: float = 600.0) -> tuple[subprocess.Popen[bytes], str]:
     """``kg serve --no-init`` on a free port of 127.0.0.1 (its errors to ``log``); returns when
     /healthz answers (``kg serve`` builds a missing search index first: minutes on 10M triples)."""
-    port = _free_port()
+    port = free_port()
     with log.open("wb") as err:
         proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--no-init", "--host", "127.0.0.1",
                                  "--port", str(port), "--threads", str(threads)],
@@ -344,7 +337,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
     try:
         proc.wait(60)
     except subprocess.TimeoutExpired:
-        for pid in reversed(_tree(proc.pid)):
+        for pid in reversed(tree(proc.pid)):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         proc.wait(10)

@@ -44,6 +44,7 @@ import sys
 import time
 import tomllib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,13 @@ def _text(graph: Graph, node: Any) -> str:
     return str(node) if isinstance(node, Literal) else str(_one(graph, node, RDF.value) or "")
 
 
+def _put(facts: Facts, key: Key, value: Any, shown: Callable[[Any], str] = norm) -> None:
+    """Record what the graph states under ``key``; where it states nothing there is no fact, so the
+    comparison counts an expected one missing rather than wrong."""
+    if value is not None:
+        facts[key] = shown(value)
+
+
 def graph_facts(graph: Graph, graph_path: str) -> Facts:
     """Flatten an ingested meeting document's graph into the scorer's facts."""
     facts: Facts = {("document", "kind"): "minutes" if graph_path.startswith("minutes/") else "agenda"}
@@ -173,17 +181,11 @@ def graph_facts(graph: Graph, graph_path: str) -> Facts:
         if start is not None:
             facts[("meeting", "date")] = str(start)[:10]
             facts[("meeting", "start")] = str(start)
-        place = _one(graph, meeting, BESLUIT.opLocatie)
-        if place is not None:
-            facts[("meeting", "place")] = norm(place)
+        _put(facts, ("meeting", "place"), _one(graph, meeting, BESLUIT.opLocatie))
         for section in graph.objects(meeting, KG.hasSection):
             n = str(_one(graph, section, KG.number))
-            title = _one(graph, section, DCTERMS.title)
-            if title is not None:
-                facts[("section", n, "title")] = norm(title)
-            text = _one(graph, section, DCTERMS.description)
-            if text is not None:
-                facts[("section", n, "text")] = norm(text)
+            _put(facts, ("section", n, "title"), _one(graph, section, DCTERMS.title))
+            _put(facts, ("section", n, "text"), _one(graph, section, DCTERMS.description))
     items = {i: str(_one(graph, i, KG.number)) for i in graph.objects(meeting, BESLUIT.behandelt)} \
         if meeting is not None else {}
     for i, n in items.items():
@@ -192,25 +194,17 @@ def graph_facts(graph: Graph, graph_path: str) -> Facts:
         n = items.get(_one(graph, decision, KG.decisionOn))
         if n is None:
             continue
-        text = _one(graph, decision, RDF.value)
-        if text is not None:
-            facts[("decision", n, "text")] = norm(text)
-        outcome = _one(graph, decision, KG.outcome)
-        if outcome is not None:
-            facts[("decision", n, "outcome")] = _slug(outcome)
+        _put(facts, ("decision", n, "text"), _one(graph, decision, RDF.value))
+        _put(facts, ("decision", n, "outcome"), _one(graph, decision, KG.outcome), _slug)
         for j, remark in enumerate(_ordered(graph, decision, KG.remark), start=1):
             facts[("decision", n, f"remark {j}")] = norm(_text(graph, remark))
     for decision in graph.subjects(KG.proposalTitle, None):
         board_meeting = _one(graph, decision, KG.decidedAt)
         day = str(_one(graph, board_meeting, BESLUIT.geplandeStart))[:10]
         k = str(_one(graph, decision, SCHEMA.position))
-        ordinal = _one(graph, board_meeting, KG.ordinal)
-        if ordinal is not None:
-            facts[("board", day, "ordinal")] = str(ordinal)
+        _put(facts, ("board", day, "ordinal"), _one(graph, board_meeting, KG.ordinal), str)
         facts[("board", day, k, "title")] = norm(_one(graph, decision, KG.proposalTitle))
-        outcome = _one(graph, decision, KG.outcome)
-        if outcome is not None:
-            facts[("board", day, k, "outcome")] = _slug(outcome)
+        _put(facts, ("board", day, k, "outcome"), _one(graph, decision, KG.outcome), _slug)
         for kind, predicate in (("statement", KG.statement), ("remark", KG.remark)):
             for j, node in enumerate(_ordered(graph, decision, predicate), start=1):
                 facts[("board", day, k, f"{kind} {j}")] = norm(_text(graph, node))
@@ -222,28 +216,20 @@ def _item_facts(graph: Graph, i: Any, n: str, facts: Facts) -> None:
     section = _one(graph, i, KG.inSection)
     if section is not None:
         facts[("item", n, "section")] = str(_one(graph, section, KG.number))
-    kind = _one(graph, i, KG.itemType)
-    if kind is not None:
-        facts[("item", n, "type")] = _slug(kind)
-    text = _one(graph, i, DCTERMS.description)
-    if text is not None:
-        facts[("item", n, "text")] = norm(text)
+    _put(facts, ("item", n, "type"), _one(graph, i, KG.itemType), _slug)
+    _put(facts, ("item", n, "text"), _one(graph, i, DCTERMS.description))
     for case in graph.objects(i, KG.case):
         facts[("case", n, str(_one(graph, case, DCTERMS.identifier)))] = "yes"
     for person in graph.objects(i, KG.responsibleOfficer):
         facts[("officer", n, norm(_one(graph, person, FOAF.name)))] = "yes"
     for part, predicate in (("baggrund", KG.background), ("indstilling", KG.recommendationText),
                             ("sagsfremstilling", KG.caseDescription)):
-        value = _one(graph, i, predicate)
-        if value is not None:
-            facts[("part", n, part)] = norm(value)
+        _put(facts, ("part", n, part), _one(graph, i, predicate))
     for part in graph.objects(i, KG.missingContent):
         facts[("part", n, _slug(part))] = "missing"
     for k, r in enumerate(_ordered(graph, i, KG.hasRecommendation), start=1):
         facts[("recommendation", n, str(k))] = norm(_one(graph, r, RDF.value))
-        kind = _one(graph, r, KG.recommendationKind)
-        if kind is not None:
-            facts[("recommendation-kind", n, str(k))] = _slug(kind)
+        _put(facts, ("recommendation-kind", n, str(k)), _one(graph, r, KG.recommendationKind), _slug)
     for k, a in enumerate(_ordered(graph, i, KG.hasAttachment), start=1):
         facts[("attachment", n, str(k), "title")] = norm(_one(graph, a, DCTERMS.title))
         when = _one(graph, a, DCTERMS.date)

@@ -22,6 +22,7 @@ from kg.namespaces import KG
 from kg.store import Store, open_store
 from kg.write import Writer
 from tests.conftest import ROOT
+from tests.meetings import read_and_store
 
 CORPUS = ROOT / "tests" / "corpus" / "meetings"
 MEETING_GRAPHS = ("/graph/agendas/", "/graph/minutes/", "/graph/meetings/")
@@ -79,10 +80,8 @@ def test_minutes_leave_out_what_their_agenda_says(settings: Settings) -> None:
     minter = Minter(settings.base_iri)
     store = open_store(settings)
     try:
-        agenda = prepare(agenda_file, settings, store)
-        store.replace_graph(minter.graph(agenda.graph_path), agenda.graph)
-        minutes = prepare(minutes_file, settings, store)
-        store.replace_graph(minter.graph(minutes.graph_path), minutes.graph)
+        agenda = read_and_store(prepare, agenda_file, settings, store)
+        minutes = read_and_store(prepare, minutes_file, settings, store)
         twice = restated(store, meeting_graphs(store))
     finally:
         store.close()

@@ -23,6 +23,7 @@ from rdflib.compare import isomorphic
 
 from bench.faults import (
     BASE,
+    Scenario,
     State,
     build_restore_scenarios,
     build_scenarios,
@@ -71,15 +72,20 @@ def test_sigkill_at_random_moments_leaves_old_or_new(tmp_path_factory: pytest.Te
     work = tmp_path_factory.mktemp("faults")
     scenarios = build_scenarios(work, datasets=300, concepts=1000)
     assert [s.name for s in scenarios] == ["load-new", "load-replace", "ingest-conceptlist", "ingest-agenda"]
+    _kill_and_check(scenarios, runs=[5] * len(scenarios))
+
+
+def _kill_and_check(scenarios: list[Scenario], runs: list[int]) -> None:
+    """Run each scenario's seeded kill campaign (``runs`` kills each); no kill may leave a broken store,
+    and in every scenario some kill must land inside a write, or the campaign proved nothing."""
     places: Counter[str] = Counter()
     failures = []
-    for scenario in scenarios:
-        for outcome in campaign(scenario, runs=5, seed=20231130):
+    for scenario, count in zip(scenarios, runs, strict=True):
+        for outcome in campaign(scenario, runs=count, seed=20231130):
             places[f"{outcome.scenario}: {outcome.where.split(' (')[0]}"] += 1
             failures += [f"{outcome.scenario} {outcome.how} (died {outcome.where}): {p}"
                          for p in outcome.problems]
     assert not failures, "\n".join(failures)
-    # the kills really landed inside the loads, not only before or after them
     for scenario in scenarios:
         inside = [p for p in places if p.startswith(scenario.name) and " in write" in p]
         assert inside, f"{scenario.name}: no kill landed inside a write: {places}"
@@ -103,17 +109,7 @@ def test_sigkill_during_restore_leaves_the_old_or_the_restored_store(
     """20 kills of `kg restore` (into an empty store, over a full one): before each write, and at random."""
     work = tmp_path_factory.mktemp("restore-faults")
     scenarios = build_restore_scenarios(work, datasets=1000)   # a dump over 1 MiB: bulk-loaded
-    places: Counter[str] = Counter()
-    failures = []
-    for scenario, runs in zip(scenarios, (8, 12), strict=True):
-        for outcome in campaign(scenario, runs=runs, seed=20231130):
-            places[f"{outcome.scenario}: {outcome.where.split(' (')[0]}"] += 1
-            failures += [f"{outcome.scenario} {outcome.how} (died {outcome.where}): {p}"
-                         for p in outcome.problems]
-    assert not failures, "\n".join(failures)
-    for scenario in scenarios:
-        inside = [p for p in places if p.startswith(scenario.name) and " in write" in p]
-        assert inside, f"{scenario.name}: no kill landed inside a write: {places}"
+    _kill_and_check(scenarios, runs=[8, 12])
 
 
 def test_recovery_is_what_removes_a_dead_load(tmp_path: Path) -> None:
@@ -126,7 +122,6 @@ def test_recovery_is_what_removes_a_dead_load(tmp_path: Path) -> None:
                           env=child_env(), capture_output=True).returncode
     assert code == 0
     before = dump_state(store, work)
-    from bench.faults import Scenario
     scenario = Scenario("load-new", work, store, ["load", "--graph", GRAPH, big.name])
     code, lines = run_child(scenario, store, kill_at=3)          # write 3 is the commit of the PROV record
     assert code == -9 and lines[-1][1] == "@@write 3 update"

@@ -23,6 +23,7 @@ from kg.loading import discover, load_paths, source_kind
 from kg.namespaces import BESLUIT, KG, SCHEMA
 from kg.store import open_store
 from tests.conftest import ROOT
+from tests.meetings import read_and_store
 
 CORPUS = ROOT / "tests" / "corpus" / "meetings"
 MINUTES = CORPUS / "m01-referat-2024-02-08.md"
@@ -133,13 +134,10 @@ def test_minutes_folders_and_the_command(settings: Settings, tmp_path: Path) -> 
 def test_corrected_minutes_say_what_changed_and_where_they_differ_from_the_agenda(settings: Settings,
                                                                                   tmp_path: Path) -> None:
     agenda_file = CORPUS / "a01-dagsorden-2024-02-08.md"
-    minter = Minter(settings.base_iri)
     store = open_store(settings)
     try:
-        agenda = prepare(agenda_file, settings, store)
-        store.replace_graph(minter.graph(agenda.graph_path), agenda.graph)
-        first = prepare_minutes(MINUTES, settings, store)
-        store.replace_graph(minter.graph(first.graph_path), first.graph)
+        read_and_store(prepare, agenda_file, settings, store)
+        first = read_and_store(prepare_minutes, MINUTES, settings, store)
         corrected = tmp_path / "referat-rettet.md"
         corrected.write_text(MINUTES.read_text(encoding="utf-8").replace(
             "Punktet blev udsat til næste møde.", "Rådet tog orienteringen til efterretning.").replace(
