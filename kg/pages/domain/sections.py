@@ -39,7 +39,7 @@ from kg.pages.domain.concepts import (
     scheme_versions,
     scheme_withdrawn,
 )
-from kg.pages.domain.decisions import decisions_detail, meeting_decisions, product_approvals, trail
+from kg.pages.domain.decisions import Decision, decisions_detail, meeting_decisions, product_approvals, trail
 from kg.pages.domain.quality import quality, validated, validation_for
 from kg.pages.domain.values import date_of, first, iris_of, literals, literals_lang, number_key, objects
 from kg.pages.facts import backward, forward
@@ -63,21 +63,16 @@ def agent_roles(store: Store, agent: str, labeller: Labeller) -> dict[str, list[
 
 
 def _meeting(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
     sec = page.sections
-    subjects: list[str] = []
     sec["header"] = meeting_header(page, labeller)
-    sec["agenda"] = meeting_agenda(store, s, labeller)
-    sec["decisions"] = meeting_decisions(store, [s], labeller)
-    subjects += [it.term.iri for section in sec["agenda"] for it in section.items]
-    subjects += [d.term.iri for d in sec["decisions"]]
-    return subjects
+    sec["agenda"] = meeting_agenda(store, page.iri, labeller)
+    sec["decisions"] = meeting_decisions(store, [page.iri], labeller)
+    return ([it.term.iri for section in sec["agenda"] for it in section.items]
+            + [d.term.iri for d in sec["decisions"]])
 
 
 def _item(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    lang = labeller.lang
-    sec = page.sections
+    s, lang, sec = page.iri, labeller.lang, page.sections
     subjects: list[str] = []
     meeting = meetings_of(store, [s]).get(s)
     if meeting is not None:
@@ -113,81 +108,72 @@ def _item(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> 
 
 
 def _case(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    sec = page.sections
-    subjects: list[str] = []
-    sec["items"] = case_items(store, s, labeller)
-    subjects += [it.term.iri for it in sec["items"]]
-    return subjects
+    items = page.sections["items"] = case_items(store, page.iri, labeller)
+    return [it.term.iri for it in items]
+
+
+def _paragraph_iris(decision: Decision) -> list[str]:
+    return [p.iri for p in decision.remarks + decision.statements if p.iri]
 
 
 def _decision(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
+    decisions = decisions_detail(store, [page.iri], labeller)
+    if not decisions:
+        return []
+    decision = decisions[0]
+    page.sections.update(decision=decision, remarks=decision.remarks, statement=decision.statements)
+    return _paragraph_iris(decision) + ([decision.meeting.iri] if decision.meeting is not None else [])
+
+
+def _described(store: Store, page: ResourcePage, labeller: Labeller, fields: tuple[str, ...]) -> None:
+    """What product and dataset pages share: quality, distributions, the record table, search engines."""
     sec = page.sections
-    subjects: list[str] = []
-    decisions = decisions_detail(store, [s], labeller)
-    if decisions:
-        sec["decision"] = decisions[0]
-        sec["remarks"] = decisions[0].remarks
-        sec["statement"] = decisions[0].statements
-        subjects += [p.iri for p in decisions[0].remarks + decisions[0].statements if p.iri]
-        if decisions[0].meeting is not None:
-            subjects.append(decisions[0].meeting.iri)
-    return subjects
+    sec["quality"] = quality(store, page.iri, labeller)
+    sec["distributions"] = [labeller.term(d) for d in objects(page, str(DCAT.distribution))]
+    sec["record"] = record(page, fields)
+    sec.update(for_search_engines(store, page.iri, sec["distributions"], labeller))
 
 
 def _product(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
     sec = page.sections
-    subjects: list[str] = []
-    sec["approvals"] = product_approvals(store, s, labeller)
+    sec["approvals"] = product_approvals(store, page.iri, labeller)
     sec["trail"] = trail(sec["approvals"])
-    rows = store.select(render("browse/related-models", p=iri(s)))
+    rows = store.select(render("browse/related-models", p=iri(page.iri)))
     related = {str(r["x"]): (str(r["type"]) if r.get("type") is not None else "") for r in rows
                if isinstance(r.get("x"), URIRef)}
     terms = labeller.terms(list(related))
     sec["models"] = sorted(((terms[x], t) for x, t in related.items()),
                            key=lambda xt: (xt[1], xt[0].label.text))
-    sec["distributions"] = [labeller.term(d) for d in objects(page, str(DCAT.distribution))]
-    sec["quality"] = quality(store, s, labeller)
-    sec["record"] = record(page, PRODUCT_RECORD)
-    sec.update(for_search_engines(store, s, sec["distributions"], labeller))
-    for d in sec["approvals"]:
-        subjects += [d.term.iri] + [p.iri for p in d.remarks + d.statements if p.iri]
-    return subjects
+    _described(store, page, labeller, PRODUCT_RECORD)
+    return [x for d in sec["approvals"] for x in [d.term.iri, *_paragraph_iris(d)]]
 
 
 def _dataset(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    sec = page.sections
-    sec["quality"] = quality(store, s, labeller)
-    sec["validated"] = validated(store)
-    sec["findings"] = validation_for(store, s, labeller)
-    sec["distributions"] = [labeller.term(d) for d in objects(page, str(DCAT.distribution))]
-    sec["record"] = record(page, DATASET_RECORD)
-    sec.update(for_search_engines(store, s, sec["distributions"], labeller))
+    page.sections["validated"] = validated(store)
+    page.sections["findings"] = validation_for(store, page.iri, labeller)
+    _described(store, page, labeller, DATASET_RECORD)
     return []
 
 
 def _scheme(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
     sec = page.sections
-    sec.update(scheme_concepts(store, s, labeller, within))
-    sec["versions"] = scheme_versions(store, s, labeller)
-    sec["withdrawn"] = scheme_withdrawn(store, s, labeller)
+    sec.update(scheme_concepts(store, page.iri, labeller, within))
+    sec["versions"] = scheme_versions(store, page.iri, labeller)
+    sec["withdrawn"] = scheme_withdrawn(store, page.iri, labeller)
     return []
 
 
+#: The notes a concept page shows, each under its message key.
+_CONCEPT_NOTES = (("definition", SKOS.definition), ("example", SKOS.example), ("comment", RDFS.comment),
+                  ("concept_source", DCTERMS.source))
+
+
 def _concept(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    lang = labeller.lang
-    sec = page.sections
+    s, lang, sec = page.iri, labeller.lang, page.sections
     sec["withdrawal"] = concept_withdrawal(store, s, labeller)
     sec["history"] = concept_history(page, lang)
     sec["terms"] = concept_terms(page, lang)
-    sec["notes"] = [(key, str(p), *literals_lang(page, str(p), lang))
-                    for key, p in (("definition", SKOS.definition), ("example", SKOS.example),
-                                   ("comment", RDFS.comment), ("concept_source", DCTERMS.source))
+    sec["notes"] = [(key, str(p), *literals_lang(page, str(p), lang)) for key, p in _CONCEPT_NOTES
                     if literals(page, str(p), lang)]
     sec["usage"] = concept_usage(store, s, labeller)
     narrower = iris_of(backward(store, [s], [SKOS.broader])[s][str(SKOS.broader)])
@@ -202,16 +188,12 @@ def _concept(store: Store, page: ResourcePage, labeller: Labeller, within: str) 
 
 
 def _agent(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    sec = page.sections
-    sec["roles"] = agent_roles(store, s, labeller)
+    page.sections["roles"] = agent_roles(store, page.iri, labeller)
     return []
 
 
 def _ontology(store: Store, page: ResourcePage, labeller: Labeller, within: str) -> list[str]:
-    s = page.iri
-    sec = page.sections
-    sec["terms"] = ontology_terms(store, s, labeller)
+    page.sections["terms"] = ontology_terms(store, page.iri, labeller)
     return []
 
 
