@@ -28,7 +28,6 @@ from kg.namespaces import (
     MDL,
     ORG,
     OWL,
-    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -37,7 +36,7 @@ from kg.namespaces import (
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import GraphSource, IncomingGroup, PropertyValues, ResourcePage, Term, Value
 from kg.queries import iri, literal, render
-from kg.store.base import Store
+from kg.store.base import Store, record_fields
 
 #: How many values of one property a page shows before it says "n more".
 MAX_VALUES = 200
@@ -59,11 +58,6 @@ _RANK = {p: n for n, p in enumerate(PROPERTY_ORDER)}
 #: Properties whose values are shown in the domain sections and so need no second row.
 LABEL_PROPERTIES = frozenset(str(p) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
 _PLAIN = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-#: PROV record properties (``browse/graphs`` gives one per row) and the GraphSource fields they fill.
-_RECORD_FIELDS = {str(DCTERMS.source): "source", str(PROV.generatedAtTime): "loaded_at",
-                  str(KG.sha256): "sha256", str(KG.softwareVersion): "version"}
-
-
 def described(store: Store, resource: str) -> bool:
     """Whether kg holds statements about ``resource`` as a subject, or names a graph with it."""
     try:
@@ -183,14 +177,15 @@ def positions(store: Store, nodes: list[str]) -> dict[str, int]:
 def graph_sources(store: Store, resource: str) -> list[GraphSource]:
     """The named graphs holding the resource's statements, with their PROV."""
     meta = Minter(store.base_iri).meta_graph()
-    counts: dict[str, int] = {}
-    record: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.select(render("browse/graphs", s=iri(resource), meta=iri(meta))):
-        counts[str(row["g"])] = int(str(row["n"]))
-        if row.get("p") is not None and row.get("o") is not None:
-            record[str(row["g"])][_RECORD_FIELDS[str(row["p"])]] = str(row["o"])
-    return sorted((GraphSource(g, n, **record[g]) for g, n in counts.items()),
-                  key=lambda g: (-g.statements, g.iri))
+    rows = store.select(render("browse/graphs", s=iri(resource), meta=iri(meta)))
+    counts = {str(row["g"]): int(str(row["n"])) for row in rows}
+    records = record_fields((str(row["g"]), _text(row.get("p")), _text(row.get("o"))) for row in rows)
+    return sorted((GraphSource(g, n, **{k: v for k, v in records.get(g, {}).items() if k != "triples"})
+                   for g, n in counts.items()), key=lambda g: (-g.statements, g.iri))
+
+
+def _text(term: Node | None) -> str | None:
+    return None if term is None else str(term)
 
 
 def build(store: Store, resource: str, lang: str, kind: str = "resource", incoming_focus: str | None = None,

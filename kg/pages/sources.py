@@ -37,7 +37,7 @@ from kg.pages.facts import backward, forward
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import Term, Value
 from kg.queries import iri, render
-from kg.store.base import Store
+from kg.store.base import Store, record_fields
 
 #: The kinds of source, in the order a page lists them when a statement has several.
 KINDS = ("agenda", "minutes", "editorial", "conceptlist", "ontology", "links", "inferred", "measured",
@@ -185,14 +185,12 @@ def provenance(store: Store, labeller: Labeller, subjects: Iterable[str]) -> Pro
 
 def _records(store: Store, graphs: list[str], meta: str) -> dict[str, tuple[str | None, str | None]]:
     """Source file and load time of each graph, from its PROV record."""
-    out: dict[str, dict[str, str]] = defaultdict(dict)
+    records: dict[str, dict[str, str]] = {}
     for start in range(0, len(graphs), 200):
         text = render("browse/graph-records", graphs=" ".join(iri(g) for g in graphs[start:start + 200]),
                       meta=iri(meta))
-        for r in store.select(text):
-            out[str(r["g"])][str(r["p"])] = str(r["o"])
-    return {g: (v.get(str(DCTERMS.source)), v.get("http://www.w3.org/ns/prov#generatedAtTime"))
-            for g, v in out.items()}
+        records.update(record_fields((str(r["g"]), str(r["p"]), str(r["o"])) for r in store.select(text)))
+    return {g: (v.get("source"), v.get("loaded_at")) for g, v in records.items()}
 
 
 def _document(graph: str, minter: Minter) -> str | None:

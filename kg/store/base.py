@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.iris import Minter
-from kg.namespaces import sparql_prologue
+from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
 from kg.queries import iri, literal, render
 
 RdfSyntax = Literal["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
@@ -109,6 +109,29 @@ class GraphInfo:
     sha256: str | None = None
     loaded_at: str | None = None
     version: str | None = None
+
+    @staticmethod
+    def of(name: str, triples: int, record: dict[str, str]) -> GraphInfo:
+        """The graph with its PROV record as :func:`record_fields` reads it."""
+        return GraphInfo(name, triples, record.get("source"), record.get("sha256"), record.get("loaded_at"),
+                         record.get("version"))
+
+
+#: A graph's PROV record in kg's metadata graph: each property and the field it fills (the fields of
+#: :class:`GraphInfo`).  Every reader of the record (the stores, the pages' sources) goes by this table.
+RECORD_FIELDS = {str(KG.tripleCount): "triples", str(DCTERMS.source): "source", str(KG.sha256): "sha256",
+                 str(PROV.generatedAtTime): "loaded_at", str(KG.softwareVersion): "version"}
+
+
+def record_fields(rows: Iterable[tuple[str | None, str | None, str | None]]) -> dict[str, dict[str, str]]:
+    """PROV records read one row per property, ``(graph, property, value)`` (the form Virtuoso's cost
+    estimator accepts, see ``store/graph-records.rq``), as each graph's fields."""
+    records: dict[str, dict[str, str]] = {}
+    for graph, prop, value in rows:
+        field = RECORD_FIELDS.get(prop or "")
+        if field and graph is not None and value is not None:
+            records.setdefault(graph, {})[field] = value
+    return records
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,18 @@ from kg.store.base import (
     StoreUnavailable,
     UnwritableAnswer,
     prov_record_values,
+    record_fields,
 )
 from kg.store.oxresults import write_boolean, write_graph, write_solutions
-from kg.store.terms import OX_FORMATS, evaluating, reading, serialize_counted, to_oxigraph, to_rdflib
+from kg.store.terms import (
+    OX_FORMATS,
+    evaluating,
+    reading,
+    serialize_counted,
+    to_oxigraph,
+    to_rdflib,
+    value_of,
+)
 
 #: Sources smaller than this load in one transaction instead of through the bulk loader.
 SMALL_SOURCE_BYTES = 1 << 20
@@ -413,24 +422,16 @@ class EmbeddedStore(Store):
     # -- administration --------------------------------------------------------
     def graphs(self) -> list[GraphInfo]:
         hidden = self._hidden()
-        records = {}
-        for row in self._ox.query(render("store/graph-records", meta=iri(self.meta))):  # type: ignore[union-attr]
-            def val(name: str, row: ox.QuerySolution = row) -> str | None:
-                term = row[name]
-                return None if term is None else term.value
-            records[row["g"].value] = row, val  # type: ignore[index]
+        rows: ox.QuerySolutions = self._query(render("store/graph-records", meta=iri(self.meta)))  # type: ignore[assignment]
+        records = record_fields((value_of(row["g"]), value_of(row["p"]), value_of(row["o"])) for row in rows)
         infos = []
         for node in self._ox.named_graphs():
             name = node.value
             if name in hidden:
                 continue
-            if name in records:
-                _, val = records[name]
-                triples = val("triples")
-                infos.append(GraphInfo(name, int(triples) if triples else self._count(name), val("source"),
-                                       val("sha256"), val("loaded"), val("version")))
-            else:
-                infos.append(GraphInfo(name, self._count(name)))
+            record = records.get(name, {})
+            triples = int(record["triples"]) if "triples" in record else self._count(name)
+            infos.append(GraphInfo.of(name, triples, record))
         return sorted(infos, key=lambda g: g.name)
 
     def _live_quads(self) -> Iterator[ox.Quad]:

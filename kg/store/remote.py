@@ -47,7 +47,7 @@ from rdflib.term import Node
 
 from kg.config import Settings
 from kg.iris import Minter
-from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
+from kg.namespaces import sparql_prologue
 from kg.queries import iri, render
 from kg.sparql_text import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
@@ -62,10 +62,11 @@ from kg.store.base import (
     StoreError,
     StoreUnavailable,
     prov_record_values,
+    record_fields,
 )
 from kg.store.oxresults import media_of, write_boolean, write_graph, write_solutions
 from kg.store.remote_http import RESULTS_XML, RemoteHttp, http_error
-from kg.store.terms import OX_FORMATS, reading, serialize_counted, to_rdflib
+from kg.store.terms import OX_FORMATS, reading, serialize_counted, to_rdflib, value_of
 
 #: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
 _NTRIPLES = "application/n-triples"
@@ -80,13 +81,6 @@ _DEFAULT_CHUNK_TRIPLES = 5_000
 _GSP_ONE_REQUEST_BYTES = 64 * 1024 * 1024
 _GSP_CHUNK_TRIPLES = 200_000
 _BNODE_XML = re.compile(rb"<bnode>([^<]*)</bnode>")
-#: Virtuoso refuses, before running it, a query its optimiser expects to take longer than
-#: ``MaxQueryCostEstimationTime`` (HTTP 500, SQLSTATE 42000): kg's time limit, applied early.
-#: PROV record properties and the GraphInfo fields they fill.
-_RECORD_KEYS = {
-    str(KG.tripleCount): "triples", str(DCTERMS.source): "source", str(KG.sha256): "sha256",
-    str(PROV.generatedAtTime): "loaded", str(KG.softwareVersion): "version",
-}
 
 
 # -- helpers without state -------------------------------------------------------
@@ -394,15 +388,9 @@ class RemoteStore(Store):
 
     # -- administration --------------------------------------------------------------
     def _records(self) -> dict[str, dict[str, str]]:
-        """kg's PROV record of each graph, keyed like the columns of ``graph-records``."""
-        rows = self._internal_rows(render("store/remote-graph-records", meta=iri(self.meta)))
-        records: dict[str, dict[str, str]] = {}
-        for row in rows:
-            if isinstance(row["g"], ox.NamedNode) and row["p"] is not None and row["o"] is not None:
-                key = _RECORD_KEYS.get(row["p"].value)
-                if key:
-                    records.setdefault(row["g"].value, {})[key] = row["o"].value
-        return records
+        """kg's PROV record of each graph."""
+        rows = self._internal_rows(render("store/graph-records", meta=iri(self.meta)))
+        return record_fields((value_of(row["g"]), value_of(row["p"]), value_of(row["o"])) for row in rows)
 
     def _owned(self, name: str, records: dict[str, dict[str, str]]) -> bool:
         return name.startswith(self.base_iri + "/") or name in records
@@ -419,8 +407,7 @@ class RemoteStore(Store):
             size = sizes.get(name)
             recorded = record.get("triples")
             triples = int(recorded) if recorded else size if size is not None else self._count(name)
-            infos.append(GraphInfo(name, triples, record.get("source"), record.get("sha256"),
-                                   record.get("loaded"), record.get("version")))
+            infos.append(GraphInfo.of(name, triples, record))
         return infos
 
     def _graph_quads(self, name: str, hidden: set[str]) -> Iterator[ox.Quad]:

@@ -34,6 +34,8 @@ from kg.queries import render
 from kg.store.base import EvaluationError, QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable
 
 RESULTS_XML = "application/sparql-results+xml"
+#: Virtuoso refuses, before running it, a query its optimiser expects to take longer than
+#: ``MaxQueryCostEstimationTime`` (HTTP 500, SQLSTATE 42000): kg's time limit, applied early.
 _VIRTUOSO_ESTIMATE = re.compile(r"estimated execution time (\d+) \(sec\) exceeds the limit of (\d+) \(sec\)")
 
 #: Request timeouts as requests takes them: one figure, or (connect, read) with None for no read limit.

@@ -47,6 +47,11 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def value_of(term: object) -> str | None:
+    """An Oxigraph term's lexical value (an IRI, a literal's text); None for an unbound variable."""
+    return None if term is None else term.value  # type: ignore[attr-defined, no-any-return]
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An Oxigraph term for an rdflib term."""
     if isinstance(term, URIRef):
