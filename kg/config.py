@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.iri_syntax import is_web_iri
+
 DEFAULT_BASE_IRI = "https://kg.rammearkitektur.dk"
 
 
@@ -123,7 +125,7 @@ def _coerce(name: str, value: Any, source: str) -> Any:
 
 def _validate(settings: Settings) -> Settings:
     base = settings.base_iri.rstrip("/")
-    if not (base.startswith("http://") or base.startswith("https://")) or " " in base:
+    if not is_web_iri(base):
         raise ConfigError(f"setting 'base_iri' must be an http(s) IRI, got {settings.base_iri!r}")
     if settings.store not in {"embedded", "memory", "remote"}:
         raise ConfigError(f"setting 'store' must be embedded, memory or remote, got {settings.store!r}")

@@ -69,6 +69,24 @@ def is_absolute_iri(text: str) -> bool:
     return parts is not None and _host_ok(parts.group("host"))
 
 
+def is_web_iri(text: str) -> bool:
+    """True for an absolute http(s) IRI with a host: what kg mints under, links to and checks.
+
+    The one rule for "is this a web address", for settings, concept lists, exports, the quality
+    checks' link test and the pages' links (which must never be ``javascript:`` or ``data:``).
+    """
+    scheme, sep, rest = text.partition("://")
+    return (bool(sep) and scheme.lower() in ("http", "https") and rest[:1] not in ("", "/", "?", "#")
+            and is_absolute_iri(text))
+
+
+def is_reference_iri(text: str) -> bool:
+    """True for a web IRI or an absolute ``urn:`` IRI: what a source may name instead of a term."""
+    if text[:4].lower() == "urn:":
+        return len(text) > 4 and is_absolute_iri(text)
+    return is_web_iri(text)
+
+
 def is_iri_path(text: str) -> bool:
     """True when ``text`` (a request path, already percent-decoded) can follow an IRI's authority."""
     return _PATH.fullmatch(text) is not None

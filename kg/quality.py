@@ -39,6 +39,7 @@ from rdflib.namespace import DCAT, SKOS, XSD
 from rdflib.term import Node
 
 from kg.config import Settings
+from kg.iri_syntax import is_web_iri
 from kg.iris import Minter
 from kg.namespaces import DQV, KG
 from kg.queries import get_query, iri, render
@@ -175,7 +176,7 @@ def check_urls(urls: Iterable[str], workers: int = 8, timeout: float = 5.0) -> d
                 return None
         return None
 
-    unique = sorted(set(u for u in urls if u.startswith(("http://", "https://"))))
+    unique = sorted(set(u for u in urls if is_web_iri(u)))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return dict(zip(unique, pool.map(status, unique), strict=True))
 

@@ -22,6 +22,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
+from kg.iri_syntax import is_web_iri
 from kg.namespaces import PREFIXES
 from kg.queries import get_query, iri, render
 from kg.sparql import conneg
@@ -40,7 +41,7 @@ bp = Blueprint("sparql", __name__)
 @bp.app_template_test("web_link")
 def web_link(value: str) -> bool:
     """Whether an IRI may be a link on a page: http and https only (never ``javascript:``, ``data:`` …)."""
-    return value.lower().startswith(("http://", "https://"))
+    return is_web_iri(value)
 
 
 #: Said (header and body) when an update's WHERE reads the store's own default graph.

@@ -25,6 +25,7 @@ from rdflib import Literal, URIRef
 
 from kg.config import Settings
 from kg.ingest.conceptlist import COLUMNS, SIDECAR_SUFFIX, danish_key
+from kg.iri_syntax import is_web_iri
 from kg.iris import Minter, slugify
 from kg.queries import iri, render
 from kg.store.base import Store
@@ -46,7 +47,7 @@ class ExportError(ValueError):
 
 def scheme_iri(settings: Settings, scheme: str) -> str:
     """A scheme named by slug (``ladeinfrastruktur``) or by full IRI."""
-    if scheme.startswith(("http://", "https://")):
+    if is_web_iri(scheme):
         return scheme
     return Minter(settings.base_iri).scheme(scheme)
 

@@ -27,12 +27,12 @@ from kg.ingest.conceptlist_read import (
     scheme_slug,
     split_cell,
 )
-from kg.ingest.conceptlist_sidecar import SIDECAR_SUFFIX, is_iri, read_sidecar, sidecar_path
+from kg.ingest.conceptlist_sidecar import SIDECAR_SUFFIX, read_sidecar, sidecar_path
 from kg.ingest.conceptlist_versions import prepare_version
 
 __all__ = [
     "BY_KEY", "COLUMNS", "SIDECAR_SUFFIX", "Column", "ConceptListError", "ConceptListResult", "Problem",
-    "danish_key", "is_iri", "load_errors", "prepare", "read_conceptlist", "read_sidecar", "read_table",
+    "danish_key", "load_errors", "prepare", "read_conceptlist", "read_sidecar", "read_table",
     "recognised_header", "scheme_slug", "sidecar_path", "split_cell",
 ]
 

@@ -35,13 +35,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from kg.config import Settings
 from kg.ingest.conceptlist_sidecar import (
     SidecarError,
-    is_iri,
     read_replacements,
     read_sidecar,
     scheme_triples,
 )
 from kg.ingest.spreadsheet import SpreadsheetError, Table
 from kg.ingest.spreadsheet import read_table as read_spreadsheet
+from kg.iri_syntax import is_reference_iri
 from kg.iris import Minter, slugify
 from kg.namespaces import ADMS, CV, MDL, bind_all
 
@@ -272,7 +272,7 @@ def _parse_row(number: int, cells: list[str], table: Table, mapping: dict[int, C
             row.fail(column.key, f"not an Id: {text!r} (one Id per concept, with letters or digits)")
         if column.kind in {"iris", "iri"}:
             for value in values:
-                if not is_iri(value):
+                if not is_reference_iri(value):
                     row.fail(column.key, f"not an IRI: {value!r} (write the legal source as a link, "
                                          f"e.g. http://data.europa.eu/eli/reg/2023/1804/oj)"
                              if column.key == "legal" else f"not an IRI: {value!r}")
@@ -351,7 +351,7 @@ def _resolve_broader(rows: list[_Row], usable: set[int], targets: set[int]) -> d
             continue
         found: list[Target] = []
         for ref in row.values.get("broader", []):
-            if is_iri(ref):
+            if is_reference_iri(ref):
                 found.append(ref)
                 continue
             slug = slugify(ref)
@@ -454,7 +454,7 @@ def read_conceptlist(path: Path, settings: Settings, scheme: str | None = None,
 
 def _replaced_iri(ref: str, terms: Mapping[str, str], minter: Minter, slug: str) -> str:
     """The concept an *Erstatter* cell names: an IRI, a stored concept's term, else the term's IRI."""
-    if is_iri(ref):
+    if is_reference_iri(ref):
         return ref
     return terms.get(ref.casefold()) or minter.concept(slug, slugify(ref))
 
@@ -471,7 +471,7 @@ def _concept_triples(graph: Graph, scheme_iri: URIRef, row: _Row, broader: list[
         if column.kind == "id" and slugify(values[0]) == values[0]:
             continue  # the IRI says it already; an Id in another spelling is kept as dct:identifier
         for value in values:
-            if column.kind in {"iris", "iri"} or (column.kind == "source" and is_iri(value)):
+            if column.kind in {"iris", "iri"} or (column.kind == "source" and is_reference_iri(value)):
                 graph.add((concept, column.prop, URIRef(value)))
             else:
                 graph.add((concept, column.prop, RdfLiteral(value, lang=column.lang)))

@@ -16,11 +16,11 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
+from kg.iri_syntax import is_reference_iri
 from kg.namespaces import ADMS, CV
 
 SIDECAR_SUFFIX = ".scheme.toml"
 #: Absolute IRIs only; the schemes a legal source or status is published under.
-_IRI = re.compile(r"^(?:https?://[^\s/<>\"{}|\\^`]+[^\s<>\"{}|\\^`]*|urn:[A-Za-z0-9][^\s<>\"{}|\\^`]*)$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 SIDECAR_TEXT = {"title": (SKOS.prefLabel, DCTERMS.title), "definition": (SKOS.definition,),
                 "editorial_note": (SKOS.editorialNote,)}
@@ -34,11 +34,6 @@ class SidecarError(ValueError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(f"{path}: {reason}")
-
-
-def is_iri(text: str) -> bool:
-    """True for an absolute http(s) or urn IRI with no characters an IRI may not hold."""
-    return bool(_IRI.match(text))
 
 
 def sidecar_path(path: Path) -> Path:
@@ -77,11 +72,11 @@ def read_sidecar(path: Path) -> dict[str, object]:
         elif key in {"legal_source", "source", "related"}:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SidecarError(side, f"{key} must be a list of strings")
-            if key == "legal_source" and not all(is_iri(v) for v in value):
+            if key == "legal_source" and not all(is_reference_iri(v) for v in value):
                 raise SidecarError(side, "legal_source must hold absolute IRIs")
         elif not isinstance(value, str):
             raise SidecarError(side, f"{key} must be a string")
-        elif key == "status" and not is_iri(value):
+        elif key == "status" and not is_reference_iri(value):
             raise SidecarError(side, "status must be an absolute IRI")
     return table
 
@@ -113,12 +108,12 @@ def scheme_triples(graph: Graph, scheme_iri: URIRef, slug: str, meta: dict[str, 
     for value in meta.get("legal_source", []):  # type: ignore[attr-defined]
         graph.add((scheme_iri, CV.hasLegalResource, URIRef(value)))
     for value in meta.get("source", []):  # type: ignore[attr-defined]
-        source = URIRef(value) if is_iri(value) else RdfLiteral(value, lang="da")
+        source = URIRef(value) if is_reference_iri(value) else RdfLiteral(value, lang="da")
         graph.add((scheme_iri, DCTERMS.source, source))
     for value in meta.get("related", []):  # type: ignore[attr-defined]
-        related = URIRef(value if is_iri(value) else base + value.lstrip("/"))
+        related = URIRef(value if is_reference_iri(value) else base + value.lstrip("/"))
         graph.add((scheme_iri, DCTERMS.relation, related))
 
 
-__all__ = ["SIDECAR_SUFFIX", "SIDECAR_TEXT", "SidecarError", "is_iri", "read_replacements", "read_sidecar",
+__all__ = ["SIDECAR_SUFFIX", "SIDECAR_TEXT", "SidecarError", "read_replacements", "read_sidecar",
            "scheme_triples", "sidecar_path"]

@@ -48,7 +48,7 @@ from kg.ingest.conceptlist_changes import (
     summary,
 )
 from kg.ingest.conceptlist_read import ConceptListResult, load_errors, read_conceptlist, scheme_slug
-from kg.ingest.conceptlist_sidecar import is_iri
+from kg.iri_syntax import is_reference_iri
 from kg.iris import Minter
 from kg.namespaces import ADMS, ADMS_STATUS, KG, bind_all
 from kg.queries import iri, render
@@ -278,8 +278,8 @@ def _replacements(result: ConceptListResult, previous: Previous, states: dict[st
     by_term = previous.terms()
     current = {s.label.casefold(): i for i, s in states.items()}
     for old_ref, new_ref in result.replacements.items():
-        old = old_ref if is_iri(old_ref) else by_term.get(old_ref.casefold())
-        new = new_ref if is_iri(new_ref) else current.get(new_ref.casefold())
+        old = old_ref if is_reference_iri(old_ref) else by_term.get(old_ref.casefold())
+        new = new_ref if is_reference_iri(new_ref) else current.get(new_ref.casefold())
         if old is None or old in states:
             warnings.append(f"sidecar [replacements]: {old_ref!r} is not a concept that left the list")
         elif new is None or new not in states:

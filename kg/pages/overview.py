@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.iri_syntax import is_absolute_iri
 from kg.iris import Minter
 from kg.namespaces import BESLUIT, DCAT, FOAF, KG, ORG, SKOS
 from kg.pages.domain import SEVERITIES, Decision, meeting_decisions
@@ -199,12 +200,12 @@ def validation_report(store: Store, labeller: Labeller, severity: str | None = N
         else:
             results.setdefault(key, [])
     totals = {s: sum(1 for k in results if k[1] == s) for s in ("violation", "warning", "info")}
-    labeller.terms([k[0] for k in results if k[0].startswith("http")] + [k[2] for k in results if k[2]])
+    labeller.terms([k[0] for k in results if is_absolute_iri(k[0])] + [k[2] for k in results if k[2]])
     groups: dict[str, ReportGroup] = {}
     for (focus, sev, path, value), messages in results.items():
         if severity and sev != severity:
             continue
-        term = labeller.term(focus) if focus.startswith("http") else Term(focus, Label(focus), False)
+        term = labeller.term(focus) if is_absolute_iri(focus) else Term(focus, Label(focus), False)
         group = groups.setdefault(focus, ReportGroup(term))
         chosen = literal_in([m for m in messages if isinstance(m, Literal)], labeller.lang)
         message = readable(str(chosen), labeller) if chosen is not None else ""
