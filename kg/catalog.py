@@ -51,7 +51,7 @@ from kg.config import Settings
 from kg.formats import FORMATS, DocumentFormat
 from kg.namespaces import DCTERMS, HYDRA, PREFIXES, RDF, VOID, XSD
 from kg.publication import Batch, Publication
-from kg.queries import iri, render
+from kg.queries import iri, literal, render
 from kg.store.base import Store
 from kg.store.terms import OX_FORMATS
 
@@ -491,15 +491,6 @@ def _store_page(batch: Batch, n: int, parts: list[bytes], last: int, total: int,
 
 # -- VoID --------------------------------------------------------------------------------------
 
-def _nt(term: str) -> str:
-    return f"<{term}>"
-
-
-def _lit(value: str, datatype: str | None = None) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
-
-
 def publish_void(store: Store, publication: Publication) -> None:
     """The VoID description of the whole dataset: into its graph, and for ``/.well-known/void`` into the
     publication.
@@ -510,36 +501,36 @@ def publish_void(store: Store, publication: Publication) -> None:
     kg's base IRI, its public address.
     """
     base = store.base_iri
-    ds = _nt(void_dataset(base))
+    ds = iri(void_dataset(base))
     own = set(_bookkeeping_graphs(base))
     triples = sum(g.triples for g in store.graphs() if g.name not in own)
     lines = [
-        f"{ds} {_nt(str(RDF.type))} {_nt(str(VOID.Dataset))} .",
-        f"{ds} {_nt(str(DCTERMS.title))} {_lit('kg: den fælleskommunale rammearkitektur')}@da .",
-        f"{ds} {_nt(str(VOID.sparqlEndpoint))} {_nt(base + '/sparql')} .",
-        f"{ds} {_nt(str(VOID.dataDump))} {_nt(base + '/dump.nq.gz')} .",
-        f"{ds} {_nt(str(VOID.uriSpace))} {_lit(base + '/id/')} .",
-        f"{ds} {_nt(str(VOID.triples))} {_lit(str(triples), str(XSD.integer))} .",
-        f"{ds} {_nt(str(VOID.feature))} {_nt('http://www.w3.org/ns/formats/N-Quads')} .",
-        f"{ds} {_nt(str(DCTERMS.hasPart))} {_nt(base + '/catalog')} .",
+        f"{ds} {iri(str(RDF.type))} {iri(str(VOID.Dataset))} .",
+        f"{ds} {iri(str(DCTERMS.title))} {literal('kg: den fælleskommunale rammearkitektur', lang='da')} .",
+        f"{ds} {iri(str(VOID.sparqlEndpoint))} {iri(base + '/sparql')} .",
+        f"{ds} {iri(str(VOID.dataDump))} {iri(base + '/dump.nq.gz')} .",
+        f"{ds} {iri(str(VOID.uriSpace))} {literal(base + '/id/')} .",
+        f"{ds} {iri(str(VOID.triples))} {literal(str(triples), str(XSD.integer))} .",
+        f"{ds} {iri(str(VOID.feature))} {iri('http://www.w3.org/ns/formats/N-Quads')} .",
+        f"{ds} {iri(str(DCTERMS.hasPart))} {iri(base + '/catalog')} .",
     ]
     rows = store.select(render("catalog/void-classes", unpublished=_bookkeeping(base)))
     examples_added = 0
     for row in sorted(rows, key=lambda r: str(r["class"])):
         cls = str(row["class"])
-        part = _nt(void_dataset(base) + "-class-" + hashlib.sha1(cls.encode()).hexdigest()[:12])
-        lines += [f"{ds} {_nt(str(VOID.classPartition))} {part} .",
-                  f"{part} {_nt(str(VOID['class']))} {_nt(cls)} .",
-                  f"{part} {_nt(str(VOID.entities))} {_lit(str(row['n']), str(XSD.integer))} ."]
+        part = iri(void_dataset(base) + "-class-" + hashlib.sha1(cls.encode()).hexdigest()[:12])
+        lines += [f"{ds} {iri(str(VOID.classPartition))} {part} .",
+                  f"{part} {iri(str(VOID['class']))} {iri(cls)} .",
+                  f"{part} {iri(str(VOID.entities))} {literal(str(row['n']), str(XSD.integer))} ."]
         example = str(row.get("example") or "")
         if example.startswith(base + "/id/") and examples_added < 20:
-            lines.append(f"{ds} {_nt(str(VOID.exampleResource))} {_nt(example)} .")
+            lines.append(f"{ds} {iri(str(VOID.exampleResource))} {iri(example)} .")
             examples_added += 1
     data = ("\n".join(lines) + "\n").encode("utf-8")
     store.replace_if_changed(void_graph(base), data, "kg void")
     latest = latest_load(store)
     if latest:  # when the sources last changed: in the served document, not in the stored graph
-        lines.append(f"{ds} {_nt(str(DCTERMS.modified))} {_lit(latest, str(XSD.dateTime))} .")
+        lines.append(f"{ds} {iri(str(DCTERMS.modified))} {literal(latest, str(XSD.dateTime))} .")
     served = _parse(("\n".join(lines) + "\n").encode("utf-8"))
     with publication.writing() as batch:
         for fmt in FORMATS.values():

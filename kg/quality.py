@@ -42,7 +42,7 @@ from kg.config import Settings
 from kg.iri_syntax import is_web_iri
 from kg.iris import Minter
 from kg.namespaces import DQV, KG
-from kg.queries import get_query, iri, render
+from kg.queries import get_query, iri, literal, render
 from kg.store.base import Store
 
 PV = "https://piveau.eu/ns/voc#"
@@ -302,11 +302,6 @@ def _measurement_iri(base: str, target: str, metric: str) -> str:
     return f"{base}/id/quality-measurement/{key}/{metric}"
 
 
-def _nt_literal(value: object, datatype: str) -> str:
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    return f'"{text}"^^<{datatype}>'
-
-
 #: The metric of the points each MQA dimension earned (``data/vocabularies/mqa-metrics.ttl``).
 DIMENSION_METRICS = {d: str(KG) + d + "Points" for d in
                      ("findability", "accessibility", "interoperability", "reusability", "contextuality")}
@@ -332,12 +327,12 @@ def to_ntriples(results: dict[str, DatasetQuality], vocabulary: Vocabulary, base
         lines.append(f"<{target}> {has} {node} .\n{node} {of} <{metric_iri}> .\n{node} {val} {literal} .\n")
 
     for q in results.values():
-        add(q.iri, PV + "score", "score", _nt_literal(q.score, str(XSD.integer)))
-        add(q.iri, str(KG.mqaRating), "mqaRating", _nt_literal(q.rating, str(XSD.string)))
+        add(q.iri, PV + "score", "score", literal(q.score, str(XSD.integer)))
+        add(q.iri, str(KG.mqaRating), "mqaRating", literal(q.rating, str(XSD.string)))
         for dimension, points in sorted(q.dimension_points(vocabulary).items()):
             if dimension in DIMENSION_METRICS:
                 add(q.iri, DIMENSION_METRICS[dimension], dimension + "Points",
-                    _nt_literal(round(points, 3), str(XSD.decimal)))
+                    literal(round(points, 3), str(XSD.decimal)))
         for name, value in sorted(q.values.items()):
             metric = vocabulary.metrics.get(name)
             if metric is None or value is None:

@@ -29,18 +29,31 @@ def get_query(name: str) -> str:
 
 
 def iri(value: str) -> str:
-    """An IRI written for SPARQL; refuses characters that could break out of ``<…>``."""
+    """An IRI written for SPARQL or N-Triples; refuses characters that could break out of ``<…>``."""
     if re.search(r'[<>"{}|^`\\\s]', value):
         raise ValueError(f"not an IRI: {value!r}")
     return f"<{value}>"
 
 
-def literal(value: str | int) -> str:
-    """A plain string or integer literal written for SPARQL, escaped."""
-    if isinstance(value, int):
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+
+
+def literal(value: str | int, datatype: str | None = None, lang: str | None = None) -> str:
+    """A literal written for SPARQL or N-Triples (their literal syntax is the same), escaped: a plain
+    string, an integer, a typed or a language-tagged literal.  The one writer of literals in kg."""
+    if isinstance(value, bool):
+        value, datatype = ("true" if value else "false"), datatype or _XSD_BOOLEAN
+    elif isinstance(value, int) and datatype is None and lang is None:
         return str(value)
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if lang:
+        if not _LANGUAGE_TAG.fullmatch(lang):
+            raise ValueError(f"not a language tag: {lang!r}")
+        return f'"{escaped}"@{lang}'
+    if datatype:
+        return f'"{escaped}"^^{iri(datatype)}'
     return f'"{escaped}"'
 
 

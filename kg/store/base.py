@@ -158,7 +158,7 @@ def prov_record_values(meta: str, graph: str, provenance: Provenance, triples: i
         extra += f" ; kg:sha256 {literal(provenance.sha256)}"
     return {
         "meta": iri(meta), "graph": iri(graph), "triples": str(triples),
-        "loaded_at": f'"{provenance.loaded_at}"^^<{XSD_DATETIME}>',
+        "loaded_at": literal(provenance.loaded_at, XSD_DATETIME),
         "version": literal(f"kg {provenance.version}"), "extra": extra,
     }
 

@@ -29,7 +29,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg.namespaces import PREFIXES
-from kg.queries import render
+from kg.queries import iri, literal, render
 from kg.validation.errors import Unsupported
 from kg.validation.paths import PathSpec, path_spec
 
@@ -118,9 +118,10 @@ def sparql_path(spec: PathSpec) -> str:
 
 
 def _iri(value: str) -> str:
-    if re.search(r'[<>"{}|^`\\\s]', value):
-        raise Unsupported(f"an IRI SPARQL cannot write: {value!r}")
-    return f"<{value}>"
+    try:
+        return iri(value)
+    except ValueError:
+        raise Unsupported(f"an IRI SPARQL cannot write: {value!r}") from None
 
 
 def _term(node: Node) -> str:
@@ -128,13 +129,10 @@ def _term(node: Node) -> str:
     if isinstance(node, URIRef):
         return _iri(str(node))
     if isinstance(node, Literal):
-        escaped = (str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                   .replace("\r", "\\r"))
-        if node.language:
-            return f'"{escaped}"@{node.language}'
-        if node.datatype:
-            return f'"{escaped}"^^{_iri(str(node.datatype))}'
-        return f'"{escaped}"'
+        try:
+            return literal(str(node), str(node.datatype) if node.datatype else None, node.language)
+        except ValueError as exc:
+            raise Unsupported(f"a literal SPARQL cannot write: {exc}") from None
     raise Unsupported("a blank node cannot be a constant in a compiled check")
 
 
