@@ -39,6 +39,7 @@ from rdflib.namespace import DCAT, SKOS, XSD
 from rdflib.term import Node
 
 from kg.config import Settings
+from kg.graphs import derived_graph
 from kg.iri_syntax import is_web_iri
 from kg.iris import Minter
 from kg.namespaces import DQV, KG
@@ -347,7 +348,7 @@ def to_ntriples(results: dict[str, DatasetQuality], vocabulary: Vocabulary, base
                 met = _ok_status(value) if name in URL_METRICS.values() else bool(value)  # type: ignore[arg-type]
                 if not met:
                     lines.append(f"<{dist}> {unmet} <{PV}{name}> .\n")
-    graph = f"<{base}/graph/quality>"
+    graph = iri(derived_graph(base, "quality"))
     lines += [f"{graph} <{KG.measuredMetric}> <{PV}{name}> .\n" for name in sorted(set(measured))]
     return "".join(lines).encode("utf-8")
 

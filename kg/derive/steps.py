@@ -10,8 +10,8 @@ inferences); the pages' summaries and the dump read everything.
 from __future__ import annotations
 
 from kg import graphs
-from kg.derive import Context, Outcome, Step, resources
 from kg.derive.change import Change
+from kg.derive.step import Context, Outcome, Step, resources
 from kg.store.base import GraphDiff
 
 #: Above this many touched resources a step works in full: measured at 10 000 datasets, a change to all

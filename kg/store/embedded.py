@@ -203,10 +203,10 @@ class EmbeddedStore(Store):
         """
         if self.path is None or self.readonly:
             return None
-        from kg.store import snapshots
+        from kg.store.snapshots import publish
 
         with self._write_lock:
-            return snapshots.publish(self._ox, self.path)
+            return publish(self._ox, self.path)
 
     def _writable(self) -> None:
         if self.readonly:
