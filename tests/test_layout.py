@@ -58,3 +58,27 @@ def test_no_module_imports_both_flask_and_a_store_back_end() -> None:
         if any(_under(n, ("flask",)) for n in names) and any(_under(n, BACK_ENDS) for n in names):
             both.append(str(path.relative_to(ROOT)))
     assert both == []
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def test_kg_has_no_import_circles() -> None:
+    """Imports point one way (also those inside functions): a circle means two modules share a rule that
+    belongs in a third."""
+    paths = {_module_name(p): p for p in _modules("kg")}
+    edges = {name: {n for n in _imports(path) if n in paths and n != name} for name, path in paths.items()}
+    circles = []
+    for start in sorted(edges):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            name, trail = stack.pop()
+            for nxt in sorted(edges[name]):
+                if nxt == start:
+                    circles.append(" -> ".join([*trail, start]))
+                elif nxt not in seen and nxt > start:   # each circle once, from its smallest module
+                    seen.add(nxt)
+                    stack.append((nxt, [*trail, nxt]))
+    assert circles == []
