@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, Namespace
 
 from kg import catalog
+from kg.catalog.stored import ITEMS_TABLE
 from kg.config import Settings
 from kg.store import Store, open_store
 from kg.write import Writer
@@ -417,7 +418,7 @@ def test_incremental_pages_hold_what_a_full_build_gives(settings: Settings, tmp_
         writer.update(f"DELETE DATA {{ {_triples_of(store, order[5])} }}")
         fresh = Publication(None)
         with fresh.writing() as batch:  # the same positions, then everything built again
-            batch.db.execute(catalog._TABLE)
+            batch.db.execute(ITEMS_TABLE)
             with publication.connection() as db:
                 rows = list(db.execute("SELECT iri, position, sortkey FROM catalogue_items"))
             batch.db.executemany("INSERT INTO catalogue_items VALUES (?, ?, ?)", rows)
