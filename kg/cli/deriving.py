@@ -8,12 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.core import (
-    main,
-    settings_of,
-    store_of,
-    writer_of,
-)
+from kg.cli.core import main, settings_of, store_of, writer_of
 from kg.store.base import StoreError
 
 # -- quality ---------------------------------------------------------------------------------

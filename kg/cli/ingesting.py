@@ -9,15 +9,7 @@ from typing import Any
 
 import click
 
-from kg.cli.core import (
-    KgGroup,
-    main,
-    server_of,
-    settings_of,
-    store_of,
-    wait_for,
-    writer_of,
-)
+from kg.cli.core import KgGroup, main, server_of, settings_of, store_of, wait_for, writer_of
 
 
 @main.group(cls=KgGroup)

@@ -8,14 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.core import (
-    main,
-    server_of,
-    settings_of,
-    store_of,
-    wait_for,
-    writer_of,
-)
+from kg.cli.core import main, server_of, settings_of, store_of, wait_for, writer_of
 
 # -- loading ---------------------------------------------------------------------------------
 

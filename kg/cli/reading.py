@@ -9,12 +9,7 @@ from typing import Any
 
 import click
 
-from kg.cli.core import (
-    echo_table,
-    main,
-    settings_of,
-    store_of,
-)
+from kg.cli.core import echo_table, main, settings_of, store_of
 from kg.config import Settings
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.core import (
-    main,
-    settings_of,
-)
+from kg.cli.core import main, settings_of
 
 
 @main.command()

@@ -7,14 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from kg.namespaces import (
-    BESLUIT,
-    DCTERMS,
-    KG,
-    PROV,
-    RDF,
-    SCHEMA,
-)
+from kg.namespaces import BESLUIT, DCTERMS, KG, PROV, RDF, SCHEMA
 from kg.pages.domain.values import date_of, first, int_of, iris_of, number_key, pick, pick_lang, text_of
 from kg.pages.facts import Facts, backward, forward
 from kg.pages.labels import Labeller

@@ -9,10 +9,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.namespaces import (
-    MDL,
-    SKOS,
-)
+from kg.namespaces import MDL, SKOS
 from kg.pages.domain.values import date_of, int_of, literals, pick, text_of
 from kg.pages.labels import Labeller
 from kg.pages.model import ResourcePage, Term

@@ -7,12 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.namespaces import (
-    BESLUIT,
-    KG,
-    RDF,
-    SCHEMA,
-)
+from kg.namespaces import BESLUIT, KG, RDF, SCHEMA
 from kg.pages.domain.agenda import Paragraph, meetings_of, paragraphs
 from kg.pages.domain.values import date_of, first, int_of, iris_of, pick
 from kg.pages.facts import backward, forward

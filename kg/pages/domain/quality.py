@@ -10,9 +10,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.iris import Minter
-from kg.namespaces import (
-    SH,
-)
+from kg.namespaces import SH
 from kg.pages.domain.values import int_of, pick, text_of
 from kg.pages.labels import Labeller, readable
 from kg.pages.model import Term

@@ -8,19 +8,7 @@ from collections.abc import Callable
 
 from rdflib import URIRef
 
-from kg.namespaces import (
-    ADMS,
-    BESLUIT,
-    CV,
-    DCAT,
-    DCTERMS,
-    KG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-)
+from kg.namespaces import ADMS, BESLUIT, CV, DCAT, DCTERMS, KG, OWL, PROV, RDF, RDFS, SKOS
 from kg.pages.domain.agenda import (
     ITEM_TEXTS,
     agenda_items,
