@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 
 _ESCAPES = ["\\_", "\\~", "\\.", "\\-", "\\!", "\\$", "\\&", "\\'", "\\(", "\\)", "\\*", "\\+", "\\,", "\\;",
             "\\=", "\\/", "\\?", "\\#", "\\@", "\\%", "%41", "%ff"]
@@ -79,32 +80,40 @@ class Generator:
         return f"EXISTS {{ {self.pattern(depth + 1)} }}"
 
     def pattern(self, depth: int = 0) -> str:
+        """One to four elements of a group graph pattern; past depth 4 only triples, so nesting ends."""
         r = self.rng
         parts = []
         for _ in range(r.randint(1, 4)):
             kind = r.random()
-            if kind < 0.35 or depth > 4:
-                parts.append(f"{self.term()} {r.choice([self.path(), self.term()])} {self.term()} .")
-            elif kind < 0.45:
-                parts.append(f"FILTER({self.expression()})")
-            elif kind < 0.52:
-                parts.append(f"SERVICE {r.choice(['', 'SILENT '])}<{self.listener}/sparql> {{ ?s ?p ?o }}")
-            elif kind < 0.6:
-                parts.append(f"OPTIONAL {{ {self.pattern(depth + 1)} }}")
-            elif kind < 0.68:
-                parts.append(f"{{ {self.pattern(depth + 1)} }} UNION {{ {self.pattern(depth + 1)} }}")
-            elif kind < 0.74:
-                parts.append(f"GRAPH {r.choice([self.iri(), '?g'])} {{ {self.pattern(depth + 1)} }}")
-            elif kind < 0.8:
-                values = " ".join(self.term() for _ in range(r.randint(0, 5)))
-                parts.append(f"VALUES ?v{r.randint(0, 4)} {{ {values} }}")
-            elif kind < 0.86:
-                parts.append(f"BIND({self.expression()} AS ?b{r.randint(0, 9)})")
-            elif kind < 0.92:
-                parts.append(f"{{ SELECT * WHERE {{ {self.pattern(depth + 1)} }} LIMIT {r.randint(0, 5)} }}")
-            else:
-                parts.append(f"MINUS {{ {self.pattern(depth + 1)} }}")
+            element = next(make for bound, make in self._elements(depth) if kind < bound or depth > 4)
+            parts.append(element())
         return " ".join(parts)
+
+    def _elements(self, depth: int) -> list[tuple[float, Callable[[], str]]]:
+        """Each kind of element with the upper bound of its share of ``[0, 1)``, the triple first."""
+        r = self.rng
+
+        def inner() -> str:
+            return self.pattern(depth + 1)
+
+        return [
+            (0.35, lambda: f"{self.term()} {r.choice([self.path(), self.term()])} {self.term()} ."),
+            (0.45, lambda: f"FILTER({self.expression()})"),
+            (0.52, lambda: f"SERVICE {r.choice(['', 'SILENT '])}<{self.listener}/sparql> {{ ?s ?p ?o }}"),
+            (0.6, lambda: f"OPTIONAL {{ {inner()} }}"),
+            (0.68, lambda: f"{{ {inner()} }} UNION {{ {inner()} }}"),
+            (0.74, lambda: f"GRAPH {r.choice([self.iri(), '?g'])} {{ {inner()} }}"),
+            (0.8, self._values),
+            (0.86, lambda: f"BIND({self.expression()} AS ?b{r.randint(0, 9)})"),
+            (0.92, lambda: f"{{ SELECT * WHERE {{ {inner()} }} LIMIT {r.randint(0, 5)} }}"),
+            (1.0, lambda: f"MINUS {{ {inner()} }}"),
+        ]
+
+    def _values(self) -> str:
+        """``VALUES`` over up to five terms, drawn before the variable's number: a seed's queries depend
+        on the order of the draws."""
+        values = " ".join(self.term() for _ in range(self.rng.randint(0, 5)))
+        return f"VALUES ?v{self.rng.randint(0, 4)} {{ {values} }}"
 
     def query(self) -> str:
         r = self.rng

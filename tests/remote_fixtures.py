@@ -24,7 +24,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -189,14 +189,9 @@ def _publication_files(settings: Settings) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A clean scratch server for each test module."""
-    if not ACTIVE:
-        yield
-        return
-    server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
-    settings: Settings = request.getfixturevalue("settings")
+@contextlib.contextmanager
+def _module_clean(server: RunningServer, settings: Settings) -> Iterator[None]:
+    """The scratch server wiped, without a publication, before and after a test module."""
     for path in _publication_files(settings):
         path.unlink(missing_ok=True)
     store = open_store(settings)
@@ -208,20 +203,43 @@ def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
         path.unlink(missing_ok=True)
 
 
-@pytest.fixture(autouse=True)
-def _remote_test_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Drop the graphs a test added to the scratch server (its module fixtures' graphs stay)."""
-    if not ACTIVE:
-        yield
-        return
-    server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
-    settings: Settings = request.getfixturevalue("settings")
+@contextlib.contextmanager
+def _test_clean(server: RunningServer, settings: Settings) -> Iterator[None]:
+    """The graphs and the publication of the scratch server as they were before a test, after it."""
     store = open_store(settings)
     before = _graphs_of(store, server)
     with _publication_kept(settings):
         yield
         wipe(store, server, keep=before)
     store.close()
+
+
+#: What is done around a module or a test on the scratch server: ``_module_clean`` or ``_test_clean``.
+Cleaning = Callable[[RunningServer, Settings], contextlib.AbstractContextManager[None]]
+
+
+def _on_scratch(request: pytest.FixtureRequest, clean: Cleaning) -> Iterator[None]:
+    """``clean`` around a module or a test on the scratch server; on the in-memory store every
+    ``open_store`` is fresh already, and there is nothing to do."""
+    if not ACTIVE:
+        yield
+        return
+    server: RunningServer = request.getfixturevalue("virtuoso_servers")["scratch"]
+    settings: Settings = request.getfixturevalue("settings")
+    with clean(server, settings):
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remote_module_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A clean scratch server for each test module."""
+    yield from _on_scratch(request, _module_clean)
+
+
+@pytest.fixture(autouse=True)
+def _remote_test_scratch(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Drop the graphs a test added to the scratch server (its module fixtures' graphs stay)."""
+    yield from _on_scratch(request, _test_clean)
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 Every test the manifests name is run (no hand-kept list) except the folders ``NOT_RUN`` names with
 their reasons; each result must be the expected one: a pass, or a failure listed with its reason in
-``tests/w3c_expected.py`` (a listed test that passes fails the run too).  The counts per suite are
+``tests/w3c_expected.toml`` (a listed test that passes fails the run too).  The counts per suite are
 the table in ``docs/sparql.md``, checked here.
 """
 
@@ -87,8 +87,8 @@ def test_every_result_is_the_expected_one(run: Run, suite: str) -> None:
               if not run.outcomes[n].passed and n not in EXPECTED]
     passed = [n for n in names if run.outcomes[n].passed and n in EXPECTED]
     assert not failed, f"{len(failed)} unexpected failure(s):\n" + "\n".join(failed)
-    assert not passed, ("listed as expected failures but pass now (remove them from tests/w3c_expected.py): "
-                        + ", ".join(passed))
+    assert not passed, ("listed as expected failures but pass now (remove them from "
+                        "tests/w3c_expected.toml): " + ", ".join(passed))
 
 
 def test_every_listed_test_is_in_the_suites_with_a_reason(run: Run) -> None:
