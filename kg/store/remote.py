@@ -1,34 +1,11 @@
-"""The remote back end: any SPARQL 1.1 Protocol + Update server.
+"""The remote back end: any SPARQL 1.1 Protocol + Update server (Virtuoso, Fuseki, GraphDB, an Oxigraph
+server) in place of the embedded Oxigraph, with the semantics of :mod:`kg.store.embedded`.
 
-kg scales past one machine by pointing at Virtuoso, Fuseki, GraphDB or an
-Oxigraph server instead of its embedded Oxigraph.  The semantics stay those of
-:mod:`kg.store.embedded`; how each one is kept on a server kg does not control:
-
-* **Which graphs are kg's.**  A server is often shared (Virtuoso keeps its own
-  system graphs in the same store), so listing, dumping and restoring touch only
-  kg's graphs: those under ``<base>/`` and those with a PROV record in kg's
-  metadata graph.  Queries still see the server's whole union, as they would
-  through the server's own endpoint.
-* **Default graph = union of the live named graphs.**  Servers differ: Oxigraph
-  server answers a ``union-default-graph`` request parameter, Virtuoso's default
-  graph already is the union of all graphs, other servers get explicit
-  ``default-graph-uri``/``named-graph-uri`` lists.  The server is recognised by
-  its ``Server`` header.  While a load has hidden graphs (see below), every
-  server gets explicit lists without them.
-* **Atomic replacement.**  A file is parsed locally with pyoxigraph first, so a
-  broken file fails with line and column before any network traffic.  The
-  triples then go (Graph Store Protocol PUT, or chunked SPARQL Update) into a
-  hidden graph, marked in the metadata graph with the same templates as the
-  embedded store; one SPARQL Update then switches it in and rewrites the PROV
-  record.  A load that fails discards its hidden graph.  Unlike the embedded
-  store, opening does not drop hidden graphs (another process may be loading
-  right now); :meth:`RemoteStore.recover` (``kg recover``) does it on request.
-* **Errors.**  An unreachable server raises :class:`StoreUnavailable`; an HTTP
-  error becomes :class:`QuerySyntaxError` (HTTP 400 on a caller's query or
-  update) or :class:`StoreError`, with the server's own message.
-
-The HTTP itself (SPARQLWrapper for queries, one ``requests`` session for the rest, one table of
-what a server's answers mean) is :mod:`kg.store.remote_http`.
+How each guarantee is kept on a server kg does not control (which graphs are kg's, the default graph
+as the union of the live graphs, atomic loads through hidden graphs, complete dumps) is
+``docs/remote-store.md``; each operation here carries the recipe it needs.  The HTTP itself
+(SPARQLWrapper for queries, one ``requests`` session for the rest, one table of what a server's
+answers mean) is :mod:`kg.store.remote_http`.
 """
 
 from __future__ import annotations
