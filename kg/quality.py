@@ -35,14 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, SKOS, XSD
 from rdflib.term import Node
 
 from kg.config import Settings
 from kg.graphs import derived_graph
 from kg.iri_syntax import is_web_iri
 from kg.iris import Minter
-from kg.namespaces import DQV, KG
+from kg.namespaces import DCAT, DQV, KG, SKOS, XSD
 from kg.queries import get_query, iri, literal, render
 from kg.store.base import Store
 

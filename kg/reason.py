@@ -39,13 +39,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kg.config import Settings
 from kg.graphs import reasoner_graphs
 from kg.iris import Minter
-from kg.namespaces import sparql_prologue
+from kg.namespaces import OWL, RDF, RDFS, XSD, sparql_prologue
 from kg.queries import iri, render
 from kg.store.base import GraphDiff, Provenance, Store
 

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg.namespaces import OWL, RDF, RDFS, SKOS
 from kg.queries import iri, literal, render
 from kg.store.base import Store
 

@@ -82,3 +82,12 @@ def test_kg_has_no_import_circles() -> None:
                     seen.add(nxt)
                     stack.append((nxt, [*trail, nxt]))
     assert circles == []
+
+
+def test_namespaces_come_from_one_place() -> None:
+    """Every namespace a module of kg or the web app uses is imported from kg.namespaces, the one place
+    that also gives SPARQL and the serialisers their prefixes."""
+    own = ROOT / "kg" / "namespaces.py"
+    offenders = [str(p.relative_to(ROOT)) for p in [*_modules("kg"), *_modules("webapp")]
+                 if p != own and "rdflib.namespace" in _imports(p)]
+    assert offenders == []

@@ -12,11 +12,10 @@ stored version, or the meeting's other document (its agenda, its minutes).
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from kg.config import Settings
 from kg.iris import Minter
-from kg.namespaces import BESLUIT, KG, SCHEMA
+from kg.namespaces import BESLUIT, DCTERMS, FOAF, KG, RDF, SCHEMA
 from kg.queries import iri, render
 
 PARTS = (("background", KG.background), ("recommendation text", KG.recommendationText),

@@ -26,9 +26,8 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, SKOS
 
-from kg.namespaces import BESLUIT, KG
+from kg.namespaces import BESLUIT, DCTERMS, FOAF, KG, ORG, RDF, SKOS
 
 LABELS = (SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, FOAF.name)
 ORGANISATION_TYPES = {ORG.Organization, ORG.FormalOrganization, ORG.OrganizationalUnit,

@@ -45,7 +45,6 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from kg.ingest.agenda_blocks import Block
 from kg.ingest.agenda_board import BoardMeeting, read_board_report
@@ -55,7 +54,7 @@ from kg.ingest.agenda_parse import Agenda, Item, Part
 from kg.ingest.agenda_recommendations import OTHER, read_recommendations
 from kg.ingest.agenda_words import item_type_of
 from kg.iris import Minter, slugify
-from kg.namespaces import BESLUIT, KG, SCHEMA, bind_all
+from kg.namespaces import BESLUIT, DCTERMS, FOAF, KG, RDF, RDFS, SCHEMA, SKOS, XSD, bind_all
 
 PART_PROPERTY = {"baggrund": KG.background, "indstilling": KG.recommendationText,
                  "sagsfremstilling": KG.caseDescription}

@@ -23,11 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.ingest.conceptlist_read import BY_KEY, COLUMNS
-from kg.namespaces import KG, MDL
+from kg.namespaces import DCTERMS, KG, MDL, OWL, RDF, SKOS, XSD
 
 #: Properties that the comparison treats on their own (terms, definitions, hierarchy) or not at all.
 _OWN = {SKOS.prefLabel, SKOS.altLabel, MDL.deprecatedLabel, SKOS.definition, SKOS.broader, SKOS.inScheme,

@@ -30,7 +30,6 @@ from typing import Literal
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.config import Settings
 from kg.ingest.conceptlist_sidecar import (
@@ -43,7 +42,7 @@ from kg.ingest.spreadsheet import SpreadsheetError, Table
 from kg.ingest.spreadsheet import read_table as read_spreadsheet
 from kg.iri_syntax import is_reference_iri
 from kg.iris import Minter, slugify
-from kg.namespaces import ADMS, CV, MDL, bind_all
+from kg.namespaces import ADMS, CV, DCTERMS, MDL, RDF, RDFS, SKOS, bind_all
 
 Kind = Literal["id", "label", "labels", "text", "iris", "iri", "source", "broader", "replaces"]
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kg.iri_syntax import is_reference_iri
-from kg.namespaces import ADMS, CV
+from kg.namespaces import ADMS, CV, DCTERMS, OWL, RDF, SKOS
 
 SIDECAR_SUFFIX = ".scheme.toml"
 #: Absolute IRIs only; the schemes a legal source or status is published under.

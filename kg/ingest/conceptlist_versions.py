@@ -28,7 +28,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import graphs
 from kg.config import Settings
@@ -50,7 +49,7 @@ from kg.ingest.conceptlist_changes import (
 from kg.ingest.conceptlist_read import ConceptListResult, load_errors, read_conceptlist, scheme_slug
 from kg.iri_syntax import is_reference_iri
 from kg.iris import Minter
-from kg.namespaces import ADMS, ADMS_STATUS, KG, bind_all
+from kg.namespaces import ADMS, ADMS_STATUS, DCAT, DCTERMS, KG, OWL, PROV, RDF, RDFS, SKOS, XSD, bind_all
 from kg.queries import iri, render
 
 DCAT_VERSION = URIRef(str(DCAT) + "version")

@@ -31,11 +31,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
 
 from kg.ingest.agenda_known import KnownIndex
 from kg.iris import Minter
-from kg.namespaces import KG, bind_all
+from kg.namespaces import DCTERMS, KG, bind_all
 from kg.queries import get_query
 
 #: The derived graph's path under ``<base>/graph/``.

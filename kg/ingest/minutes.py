@@ -17,13 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, Graph
-from rdflib.namespace import DCTERMS
 
 from kg.config import Settings
 from kg.ingest import Prepared
 from kg.ingest.agenda_changes import describe_changes, facts, stored_graph
 from kg.ingest.agenda_read import AgendaResult, read_agenda
-from kg.namespaces import BESLUIT
+from kg.namespaces import BESLUIT, DCTERMS
 
 __all__ = ["prepare", "prepare_read", "without_agenda"]
 

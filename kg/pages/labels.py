@@ -17,9 +17,8 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, RDFS
 from kg.pages.model import Label, Term
 from kg.queries import iri, render
 from kg.store.base import Store

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import graphs
@@ -32,6 +31,7 @@ from kg.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
+    XSD,
 )
 from kg.pages.labels import Labeller, literal_in
 from kg.pages.model import GraphSource, IncomingGroup, PropertyValues, ResourcePage, Term, Value

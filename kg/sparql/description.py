@@ -12,9 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, VOID, XSD
 
-from kg.namespaces import SD, bind_all
+from kg.namespaces import RDF, SD, VOID, XSD, bind_all
 from kg.store.base import GraphInfo
 
 _TEMPLATE = Path(__file__).with_name("service-description.ttl")

@@ -25,10 +25,9 @@ from itertools import count
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, RDF, RDFS, SH, XSD
 from kg.queries import iri, literal, render
 from kg.validation.errors import Unsupported
 from kg.validation.paths import PathSpec, path_spec

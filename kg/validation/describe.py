@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
+from kg.namespaces import RDF, SH, SKOS
 from kg.queries import render
 from kg.store.base import Store
 from kg.validation.paths import path_predicates, path_spec

@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF, SH
+
+from kg.namespaces import RDF, SH
 
 _lock = threading.Lock()
 _users = 0                   # blocks inside lean_pyshacl(), over all threads

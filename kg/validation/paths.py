@@ -7,10 +7,9 @@ from typing import Any
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, RDF, SH
 from kg.validation.errors import Unsupported
 
 #: A SHACL property path as a picklable structure: ("iri", IRI) | ("inverse", p) | ("alternative", [p…])

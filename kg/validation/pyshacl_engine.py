@@ -18,10 +18,10 @@ from typing import Any
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from kg.config import Settings
+from kg.namespaces import RDF, SH
 from kg.queries import render
 from kg.store.base import Store
 from kg.validation.describe import describe_batch, description_plan, focus_nodes

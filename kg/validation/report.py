@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES, bind_all
+from kg.namespaces import DCTERMS, PREFIXES, RDF, SH, bind_all
 from kg.validation.paths import PathSpec, path_node, path_text
 
 SEVERITY_NAMES: dict[URIRef, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}

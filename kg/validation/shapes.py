@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from kg.config import Settings
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, RDF, RDFS, SH
 from kg.validation.errors import ValidationError
 
 

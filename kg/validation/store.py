@@ -26,12 +26,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SH
 
 from kg.config import Settings
 from kg.graphs import reasoner_graphs
 from kg.iris import Minter
-from kg.namespaces import KG
+from kg.namespaces import KG, RDF, SH
 from kg.queries import iri, render
 from kg.store.base import GraphDiff, Store
 from kg.validation.paths import PathSpec
