@@ -45,7 +45,7 @@ from kg.config import Settings
 from kg.graphs import reasoner_graphs
 from kg.iris import Minter
 from kg.namespaces import OWL, RDF, RDFS, XSD, sparql_prologue
-from kg.queries import iri, render
+from kg.queries import iri, render, render_operation
 from kg.store.base import GraphDiff, Provenance, Store
 
 STANDARD_AXIOMS = Path(__file__).parent / "queries" / "reason" / "standard-axioms.ttl"
@@ -368,11 +368,6 @@ def _blank_subjects(store: Store, graphs: list[str]) -> bool:
     return store.ask(render("reason/blank-subjects", graphs=_ones(graphs)))
 
 
-def tbox_digest(store: Store) -> str:
-    """The digest of the T-box inference last used (recorded in the pipeline's status)."""
-    return tbox_of(_schema(store, reasoner_graphs(store))).digest
-
-
 def _touches_nonlinear(store: Store, graphs: list[str], inferred: str, tbox: TBox, touched: set[str]) -> bool:
     """Whether the touched IRIs take part in triples the non-linear rules read (now, or inferred before)."""
     items = sorted(touched)
@@ -393,8 +388,7 @@ def _patch(store: Store, graph: str, focus: list[str], triples: list[ox.Triple])
     for begin in range(0, len(focus), _CHUNK):
         block = _ones(focus[begin:begin + _CHUNK])
         removed += int(store.select(render("reason/count-about", graph=iri(graph), nodes=block))[0]["n"])
-    operations = [_strip_prologue(render("reason/forget-about", graph=iri(graph),
-                                         nodes=_ones(focus[b:b + _CHUNK])))
+    operations = [render_operation("reason/forget-about", graph=iri(graph), nodes=_ones(focus[b:b + _CHUNK]))
                   for b in range(0, len(focus), _CHUNK)]
     if triples:
         inserted = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
@@ -405,10 +399,6 @@ def _patch(store: Store, graph: str, focus: list[str], triples: list[ox.Triple])
     count = before - removed + len(triples)
     store.patch_graph(graph, update, Provenance.now("kg infer"), count)
     return count
-
-
-def _strip_prologue(text: str) -> str:
-    return text.removeprefix(sparql_prologue())
 
 
 # -- the reference -----------------------------------------------------------------------------------

@@ -208,11 +208,6 @@ def keywords(text: str) -> set[str]:
     return found  # type: ignore[return-value]
 
 
-def has_keyword(text: str, word: str) -> bool:
-    """Whether ``word`` (upper case) is a keyword of the text."""
-    return word in keywords(text)
-
-
 def operation_form(text: str) -> str | None:
     """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else None.
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from kg.store.base import Store
 
-T = TypeVar("T")
 #: How long a version token that costs a query is trusted before it is read again (seconds).
 CHECK_EVERY = 1.0
 #: Entries kept per store before the cache starts afresh (labels are small).
@@ -41,11 +39,3 @@ def entries(store: Store) -> dict[Any, Any]:
         fresh: dict[Any, Any] = {}
         store.state["page-cache"] = (token, now, fresh)
         return fresh
-
-
-def memo(store: Store, key: Any, compute: Callable[[], T]) -> T:
-    """``compute()`` once per state of the store."""
-    cache = entries(store)
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 
 from kg.namespaces import PREFIXES, RDFS
 from kg.pages.model import Label, Term
@@ -183,7 +183,3 @@ def readable(text: str, labeller: Labeller) -> str:
         return text
     terms = labeller.terms(list(found.values()))
     return _PREFIXED.sub(lambda m: terms[found[m.group(0)]].label.text, text)
-
-
-def is_iri(node: object) -> bool:
-    return isinstance(node, URIRef)

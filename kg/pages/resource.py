@@ -180,8 +180,8 @@ def graph_sources(store: Store, resource: str) -> list[GraphSource]:
     rows = store.select(render("browse/graphs", s=iri(resource), meta=iri(meta)))
     counts = {str(row["g"]): int(str(row["n"])) for row in rows}
     records = record_fields((str(row["g"]), _text(row.get("p")), _text(row.get("o"))) for row in rows)
-    return sorted((GraphSource(g, n, **{k: v for k, v in records.get(g, {}).items() if k != "triples"})
-                   for g, n in counts.items()), key=lambda g: (-g.statements, g.iri))
+    return sorted((GraphSource(g, n, **records.get(g, {})) for g, n in counts.items()),
+                  key=lambda g: (-g.statements, g.iri))
 
 
 def _text(term: Node | None) -> str | None:

@@ -68,3 +68,9 @@ def render(name: str, **values: str) -> str:
         return values[key]
 
     return _PLACEHOLDER.sub(fill, text)
+
+
+def render_operation(name: str, **values: str) -> str:
+    """:func:`render` without the prefixes: one operation of a request of several, which writes the
+    prefixes once in front (``sparql_prologue() + " ;\n".join(operations)``)."""
+    return render(name, **values).removeprefix(sparql_prologue())

@@ -137,7 +137,6 @@ def _posted(name: str, direct: str, content_type: str | None, args: Params, form
 def parse_query(method: str, content_type: str | None, args: Params, form: Params,
                 body: bytes) -> QueryRequest | None:
     """The query a request carries, or None when it carries none (then serve the description or page)."""
-    kind = media_type(content_type)[0]
     if "update" in args or "update" in form:
         raise ProtocolError(400, "this is the query endpoint; send updates by POST to /sparql/update")
     if method in ("GET", "HEAD"):
@@ -146,7 +145,7 @@ def parse_query(method: str, content_type: str | None, args: Params, form: Param
         if query is None:
             return None
     elif method == "POST":
-        if kind == SPARQL_UPDATE:
+        if media_type(content_type)[0] == SPARQL_UPDATE:
             raise ProtocolError(415, "this is the query endpoint; send updates to /sparql/update")
         query = _posted("query", SPARQL_QUERY, content_type, args, form, body)
         fmt = [*args.get("format", []), *form.get("format", [])]
@@ -216,11 +215,6 @@ def measure(text: str) -> lexer.Analysis:
         raise ProtocolError(400, f"the request has {analysis.operators} operators and group patterns; kg "
                             f"accepts at most {MAX_OPERATORS} (limit: operator count)", "limit")
     return analysis
-
-
-def check_nesting(text: str) -> None:
-    """Refuse a query or update past the size, nesting or operator limits (counted on its tokens)."""
-    measure(text)
 
 
 def check_query_safety(query: str) -> lexer.Analysis:

@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.iris import Minter
-from kg.namespaces import DCTERMS, KG, PROV, sparql_prologue
-from kg.queries import iri, literal, render
+from kg.namespaces import DCTERMS, KG, PROV
+from kg.queries import iri, literal, render, render_operation
 
 RdfSyntax = Literal["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
 DumpFormat = Literal["nquads", "trig"]
@@ -273,7 +273,7 @@ class Store(abc.ABC):
         replacement when the change is small, and as atomic as the back end makes one request.
         """
         values = prov_record_values(Minter(self.base_iri).meta_graph(), graph, provenance, triples)
-        record = render("store/rewrite-record", **values).removeprefix(sparql_prologue())
+        record = render_operation("store/rewrite-record", **values)
         self.update(update + " ;\n" + record)
 
     def recover(self) -> list[str]:

@@ -1,7 +1,5 @@
 """The embedded back end: Oxigraph through pyoxigraph, on disk or in memory.
 
-(Some 600 lines: one class, the whole store contract of :mod:`kg.store.base` over Oxigraph.)
-
 Atomic replacement of a named graph is built on two facts about Oxigraph:
 bulk loading is several times faster than a transactional load on disk but is
 not atomic, and a SPARQL Update is one transaction.  So a load bulk-loads into
@@ -38,7 +36,7 @@ from rdflib.term import Node
 
 from kg.iris import Minter
 from kg.namespaces import sparql_prologue
-from kg.queries import iri, render
+from kg.queries import iri, render, render_operation
 from kg.sparql_text import has_dataset_clause
 from kg.store.base import (
     DumpFormat,
@@ -152,15 +150,8 @@ class OxigraphResult(QueryResult):
                 for row in self._solutions()]
 
 
-
-
 _T = TypeVar("_T")
 _PROLOGUE = sparql_prologue()
-
-
-def _fragment(name: str, **values: str) -> str:
-    """A rendered update used as one operation of a larger request (the prefixes written once)."""
-    return render(name, **values).removeprefix(_PROLOGUE)
 
 
 class EmbeddedStore(Store):
@@ -422,8 +413,9 @@ class EmbeddedStore(Store):
     # -- administration --------------------------------------------------------
     def graphs(self) -> list[GraphInfo]:
         hidden = self._hidden()
-        rows: ox.QuerySolutions = self._query(render("store/graph-records", meta=iri(self.meta)))  # type: ignore[assignment]
-        records = record_fields((value_of(row["g"]), value_of(row["p"]), value_of(row["o"])) for row in rows)
+        rows = self._ox.query(render("store/graph-records", meta=iri(self.meta)))
+        records = record_fields((value_of(row["g"]), value_of(row["p"]), value_of(row["o"]))  # type: ignore[index]
+                                for row in rows)  # type: ignore[union-attr]
         infos = []
         for node in self._ox.named_graphs():
             name = node.value
@@ -475,9 +467,10 @@ class EmbeddedStore(Store):
         with tempfile.TemporaryDirectory(prefix="kg-restore-") as tmp:
             hidden_copy = Path(tmp) / "restore.nq"
             count, in_place = self._stage_dump(source, syntax, hidden_copy, held, staged, token)
-            marks = [_fragment("store/mark-staging", meta=iri(self.meta), staging=iri(s), graph=iri(g))
+            marks = [render_operation("store/mark-staging", meta=iri(self.meta), staging=iri(s), graph=iri(g))
                      for g, s in staged.items()]
-            marks += [_fragment("store/mark-loading", meta=iri(self.meta), graph=iri(g)) for g in in_place]
+            marks += [render_operation("store/mark-loading", meta=iri(self.meta), graph=iri(g))
+                      for g in in_place]
             self.update(_PROLOGUE + " ;\n".join(marks), marking=True)
             try:
                 small = hidden_copy.stat().st_size < SMALL_SOURCE_BYTES
@@ -489,9 +482,10 @@ class EmbeddedStore(Store):
                 raise
         dropped = sorted(live - set(staged) - set(in_place))
         leftovers = [*staged.values(), *dropped]
-        commit = [_fragment("store/restore-switch-graph", graph=iri(g), staging=iri(s))
+        commit = [render_operation("store/restore-switch-graph", graph=iri(g), staging=iri(s))
                   for g, s in sorted(staged.items())]
-        commit += [_fragment("store/mark-discard", meta=iri(self.meta), graph=iri(g)) for g in leftovers]
+        commit += [render_operation("store/mark-discard", meta=iri(self.meta), graph=iri(g))
+                   for g in leftovers]
         self.update(_PROLOGUE + " ;\n".join(commit), marking=True)
         for graph in leftovers:
             self._discard(graph)

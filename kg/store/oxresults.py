@@ -17,10 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = str(XSD.string)
 
 
 def _json_term(term: object) -> dict[str, object]:

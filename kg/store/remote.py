@@ -24,8 +24,7 @@ from rdflib.term import Node
 
 from kg.config import Settings
 from kg.iris import Minter
-from kg.namespaces import sparql_prologue
-from kg.queries import iri, render
+from kg.queries import iri, render, render_operation
 from kg.sparql_text import QUERY_FORMS, has_dataset_clause, keywords, operation_form
 from kg.store.base import (
     DumpFormat,
@@ -45,7 +44,7 @@ from kg.store.oxresults import media_of, write_boolean, write_graph, write_solut
 from kg.store.remote_http import RESULTS_XML, RemoteHttp, http_error
 from kg.store.terms import OX_FORMATS, reading, serialize_counted, to_rdflib, value_of
 
-#: What kg asks for internally: XML results (Virtuoso writes booleans as 1/0 in JSON) and N-Triples.
+#: The graph format kg asks servers for.
 _NTRIPLES = "application/n-triples"
 #: A graph that exists nowhere: the dataset of a query when no live graph is left to name.
 _NO_GRAPH = "urn:x-kg:no-graph"
@@ -70,11 +69,6 @@ def _bnode_label(label: str) -> str:
 def _clean_results_xml(body: bytes) -> bytes:
     return _BNODE_XML.sub(lambda m: b"<bnode>" + _bnode_label(m.group(1).decode()).encode() + b"</bnode>",
                           body)
-
-
-def _fragment(name: str, **values: str) -> str:
-    """A rendered update used as one operation inside a larger request (prefixes only once)."""
-    return render(name, **values).removeprefix(sparql_prologue())
 
 
 # -- results -----------------------------------------------------------------------
@@ -305,8 +299,7 @@ class RemoteStore(Store):
         size = _CHUNK_TRIPLES.get(self._http.server().flavour, _DEFAULT_CHUNK_TRIPLES)
         for template, lines in _chunks(ntriples, size):
             try:
-                self._http.update(render(template, graph=iri(graph), triples="\n".join(lines)),
-                                  timeout=(self.timeout, None))
+                self._http.update(render(template, graph=iri(graph), triples="\n".join(lines)))
             except StoreUnavailable:
                 raise
             except StoreError as exc:
@@ -314,7 +307,7 @@ class RemoteStore(Store):
 
     def _gsp_send(self, method: str, graph: str, body: bytes | IO[bytes]) -> None:
         response = self._http.send(method, self.gsp_url, params={"graph": graph}, data=body,
-                             headers={"Content-Type": _NTRIPLES}, timeout=(self.timeout, None))
+                                   headers={"Content-Type": _NTRIPLES}, timeout=(self.timeout, None))
         if response.status_code >= 300:
             raise StoreError(f"graph {graph}: the remote store refused the data: "
                              f"{http_error(response.status_code, response.content, self.gsp_url)}")
@@ -433,8 +426,9 @@ class RemoteStore(Store):
                         self._discard(staging)
                 raise
         current = {info.name for info in self.graphs()} | {self.meta}
-        drops = " ;\n".join(_fragment("store/remote-drop-graph", graph=iri(g)) for g in sorted(current))
-        moves = " ;\n".join(_fragment("store/remote-move-graph", graph=iri(g), staging=iri(s))
+        drops = " ;\n".join(render_operation("store/remote-drop-graph", graph=iri(g))
+                            for g in sorted(current))
+        moves = " ;\n".join(render_operation("store/remote-move-graph", graph=iri(g), staging=iri(s))
                             for g, s in sorted(staged.items()))
         self._http.update(render("store/remote-restore-switch", drops=drops,
                                  moves=(" ;\n" + moves) if moves else ""))

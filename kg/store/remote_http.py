@@ -33,6 +33,7 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from kg.queries import render
 from kg.store.base import EvaluationError, QuerySyntaxError, QueryTimeout, StoreError, StoreUnavailable
 
+#: The results format kg asks servers for: Virtuoso writes booleans as 1/0 in JSON.
 RESULTS_XML = "application/sparql-results+xml"
 #: Virtuoso refuses, before running it, a query its optimiser expects to take longer than
 #: ``MaxQueryCostEstimationTime`` (HTTP 500, SQLSTATE 42000): kg's time limit, applied early.
@@ -49,9 +50,6 @@ class Server:
     flavour: str            # "oxigraph", "virtuoso" or "generic"
     auth_scheme: str        # "", "basic" or "digest"
     realm: str = "SPARQL"
-    #: Whether the query endpoint itself asked for a login (Virtuoso's /sparql does not; its update
-    #: endpoints do).
-    query_login: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ class RemoteHttp:
             raise http_error(response.status_code, response.content, self.query_url)
         name = response.headers.get("Server", "").lower()
         flavour = "virtuoso" if "virtuoso" in name else "oxigraph" if "oxigraph" in name else "generic"
-        self._server = Server(flavour, scheme, realm, query_login=response.status_code == 401)
+        self._server = Server(flavour, scheme, realm)
         self._login(self._server)
         return self._server
 
@@ -244,7 +242,7 @@ class RemoteHttp:
               timeout: float | None = None) -> Answer:
         """Run a query of the given form (kg's tokenizer decides it: SPARQLWrapper's guess is a regular
         expression that words in comments fool, "# pages add …" made a SELECT an ADD update)."""
-        self.server()
+        server = self.server()
         request = _Query(self.query_url, self._opener)
         request.setMethod(POST)
         request.setRequestMethod(URLENCODED)
@@ -257,7 +255,7 @@ class RemoteHttp:
             request.addParameter(name, value)
         request.addCustomHttpHeader("Accept", accept)
         request.setTimeout(max(1, round(timeout or self.timeout)))
-        if self._server is not None and self._server.auth_scheme == "basic" and self._credentials:
+        if server.auth_scheme == "basic" and self._credentials:  # digest: the opener answers the challenge
             request.setCredentials(*self._credentials)
         try:
             with self._reaching(self.query_url, timeout or self.timeout):

@@ -17,10 +17,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg.namespaces import RDF, XSD
 from kg.store.base import EvaluationError, ParseError, QuerySyntaxError, RdfSyntax, StoreError
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = str(XSD.string)
+_RDF_LANGSTRING = str(RDF.langString)
 
 #: Oxigraph's format for each RDF syntax kg reads and writes.
 OX_FORMATS: dict[RdfSyntax, ox.RdfFormat] = {
